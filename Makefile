@@ -1,0 +1,159 @@
+# Quality gates of the iis.aspnet collection.
+#
+#   make test    every gate, in order, from a bootstrapped .venv
+#   make demo    the end-to-end demo (tools/demo.py)
+#
+# Needs only python3 (3.11) and make. Everything the gates write stays under the repository
+# (.venv/, build/, .ansible/, tests/output/): nothing goes to the user's home directory.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
+PYTHON ?= python3
+VENV := $(ROOT)/.venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.requirements.stamp
+REQUIREMENTS := requirements/constraints.txt requirements/runtime.txt requirements/test.txt
+
+BUILD := $(ROOT)/build
+# ansible-test only runs inside a directory whose real path ends in ansible_collections/NS/NAME.
+SANITY_ROOT := $(BUILD)/sanity
+SANITY_COPY := $(SANITY_ROOT)/ansible_collections/iis/aspnet
+# Private HOME for ansible-test: its venvs and the get-pip stand-in live there.
+SANITY_HOME := $(BUILD)/home
+# Symlink farm (also made by tests/unit/conftest.py): the repository as ansible_collections.iis.aspnet.
+FARM := $(BUILD)/collections
+INSTALL_PATH := $(BUILD)/installed
+GATES := units lint sanity docs changelog build molecule
+GATE_TIMES := $(BUILD)/gate-times.txt
+
+# Keep Ansible's and the tools' state out of ~.
+export ANSIBLE_HOME := $(BUILD)/ansible-home
+export ANSIBLE_LOCAL_TEMP := $(BUILD)/ansible-home/tmp
+export ANSIBLE_NOCOLOR := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+TOOL_ENV := XDG_CACHE_HOME=$(BUILD)/cache XDG_CONFIG_HOME=$(BUILD)/config
+
+PLUGIN_TYPES := become cache callback connection filter inventory lookup modules strategy test vars
+
+.PHONY: help venv test $(GATES) demo bench clean farm sanity-copy
+
+help:
+	@echo "make test        all gates in order: $(GATES)"
+	@echo "make demo        run tools/demo.py"
+	@echo "make bench       run benchmarks/run.py"
+	@echo "make <gate>      one gate: $(GATES)"
+	@echo "make venv        (re)bootstrap .venv from requirements/"
+	@echo "make clean       remove .venv, build/ and tool output"
+
+# ---------------------------------------------------------------- bootstrap
+$(STAMP): $(REQUIREMENTS)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -c requirements/constraints.txt \
+		-r requirements/runtime.txt -r requirements/test.txt
+	@touch $@
+
+venv: $(STAMP)
+
+$(FARM)/ansible_collections/iis/aspnet:
+	@mkdir -p $(FARM)/ansible_collections/iis
+	@ln -sfn $(ROOT) $@
+
+farm: $(FARM)/ansible_collections/iis/aspnet
+
+# ---------------------------------------------------------------- all gates
+test: $(STAMP)
+	@mkdir -p $(BUILD); : > $(GATE_TIMES)
+	@total=$$(date +%s); \
+	for gate in $(GATES); do \
+		echo "=== gate: $$gate"; start=$$(date +%s); \
+		$(MAKE) $$gate || { echo "=== gate $$gate FAILED"; exit 1; }; \
+		printf '%-10s %4d s\n' "$$gate" $$(( $$(date +%s) - start )) >> $(GATE_TIMES); \
+	done; \
+	printf '%-10s %4d s\n' total $$(( $$(date +%s) - total )) >> $(GATE_TIMES); \
+	echo "=== all gates passed; wall time per gate:"; cat $(GATE_TIMES)
+
+# ---------------------------------------------------------------- gates
+units: $(STAMP)
+	@rc=0; $(PY) -m pytest tests/unit || rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "units: no unit test collected yet"; exit 0; fi; exit $$rc
+
+lint: $(STAMP)
+	$(TOOL_ENV) $(BIN)/ansible-lint --profile production --offline
+	$(BIN)/yamllint --strict .
+
+sanity-copy:
+	@rm -rf $(SANITY_ROOT)
+	@mkdir -p $(SANITY_COPY)
+	@git ls-files -z --cached --others --exclude-standard | \
+		while IFS= read -r -d '' f; do \
+			if [ -e "$$f" ] || [ -L "$$f" ]; then printf '%s\0' "$$f"; fi; \
+		done | tar --null -T - -cf - | tar -xf - -C $(SANITY_COPY)
+	@# ansible-test lists files with git when it finds a .git: give the copy its own.
+	@git -C $(SANITY_COPY) init -q
+
+sanity: $(STAMP) sanity-copy
+	@mkdir -p $(SANITY_HOME)/.ansible/test/cache
+	@# ansible-core 2.19 looks for get_pip_24_2.py, 2.21 for get_pip_25_2.py.
+	@for v in 24_2 25_2; do cp tools/get_pip_standin.py $(SANITY_HOME)/.ansible/test/cache/get_pip_$$v.py; done
+	cd $(SANITY_COPY) && HOME=$(SANITY_HOME) $(TOOL_ENV) PATH=$(BIN):$$PATH \
+		$(BIN)/ansible-test sanity --venv --color no \
+		--python $$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+
+docs: $(STAMP)
+	$(TOOL_ENV) $(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+
+changelog: $(STAMP)
+	$(BIN)/antsibull-changelog lint
+
+build: $(STAMP)
+	@rm -rf $(INSTALL_PATH) $(BUILD)/dist
+	$(BIN)/ansible-galaxy collection build --force --output-path $(BUILD)/dist .
+	$(BIN)/ansible-galaxy collection install --no-deps --force -p $(INSTALL_PATH) $(BUILD)/dist/iis-aspnet-*.tar.gz
+	@found=0; \
+	for type in $(PLUGIN_TYPES); do \
+		dir=plugins/$$type; [ -d $$dir ] || continue; \
+		doctype=$${type%s}; [ $$type = modules ] && doctype=module; \
+		case $$type in filter|test) pattern='*.yml';; *) pattern='*.py';; esac; \
+		for file in $$dir/$$pattern; do \
+			[ -f "$$file" ] || continue; \
+			name=$$(basename "$$file"); name=$${name%.*}; \
+			case $$name in _*) continue;; esac; \
+			echo "ansible-doc -t $$doctype iis.aspnet.$$name"; \
+			ANSIBLE_COLLECTIONS_PATH=$(INSTALL_PATH) $(BIN)/ansible-doc -t $$doctype iis.aspnet.$$name > /dev/null; \
+			found=$$((found + 1)); \
+		done; \
+	done; \
+	for spec in roles/*/meta/argument_specs.yml; do \
+		[ -f "$$spec" ] || continue; \
+		name=$$(basename $$(dirname $$(dirname "$$spec"))); \
+		echo "ansible-doc -t role iis.aspnet.$$name"; \
+		ANSIBLE_COLLECTIONS_PATH=$(INSTALL_PATH) $(BIN)/ansible-doc -t role iis.aspnet.$$name > /dev/null; \
+		found=$$((found + 1)); \
+	done; \
+	echo "build: collection built and installed; $$found documented plugin(s)/role(s) render with ansible-doc"
+
+molecule: $(STAMP) farm
+	@scenarios=$$(for f in extensions/molecule/*/molecule.yml; do [ -f "$$f" ] && basename $$(dirname "$$f"); done); \
+	if [ -z "$$scenarios" ]; then echo "molecule: no scenario under extensions/molecule/ yet"; exit 0; fi; \
+	for s in $$scenarios; do \
+		echo "=== molecule scenario: $$s"; \
+		$(TOOL_ENV) ANSIBLE_COLLECTIONS_PATH=$(FARM) PATH=$(BIN):$$PATH $(BIN)/molecule test -s $$s; \
+	done
+
+# ---------------------------------------------------------------- demo, benchmarks
+demo: $(STAMP) farm
+	@if [ -f tools/demo.py ]; then $(PY) tools/demo.py; \
+	else echo "demo: tools/demo.py does not exist yet"; fi
+
+bench: $(STAMP) farm
+	@if [ -f benchmarks/run.py ]; then $(PY) benchmarks/run.py; \
+	else echo "bench: benchmarks/run.py does not exist yet"; fi
+
+clean:
+	rm -rf $(VENV) $(BUILD) tests/output .ansible .pytest_cache .hypothesis benchmarks/output
+	find . -name __pycache__ -type d -prune -not -path './.git/*' -exec rm -rf {} +
