@@ -1,0 +1,322 @@
+"""Hardened reading of IIS/.NET config files, with the source span of every element we may edit.
+
+Private to the iis.aspnet collection: not a public API.
+
+lxml validates and gives the values, but it has no source offsets (and its line numbers stop at
+65535), so a small tokenizer of our own maps the elements that matter to character spans of the
+decoded text. Elements inside the containers we navigate (``configuration``, ``location``,
+``system.web``, ``configSections``, ``sectionGroup``) are kept as :class:`Tag`; every other subtree
+is passed over. Both views are cross-checked, so a tokenizer mistake cannot turn into a bad edit.
+
+Decoding and re-encoding a valid document is lossless, so a splice of the text is a splice of
+the bytes: everything outside the edited span keeps its bytes.
+"""
+
+from __future__ import annotations
+
+import codecs
+import functools
+import re
+from dataclasses import dataclass, field
+
+from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import ConfigError
+
+try:
+    from lxml import etree
+
+    HAS_LXML = True
+    LXML_IMPORT_ERROR = None
+except ImportError as exc:  # ansible-test's import sanity test runs without lxml
+    etree = None
+    HAS_LXML = False
+    LXML_IMPORT_ERROR = exc
+
+# Real machine.config files are ~40 KB; the largest web.config files seen in the field are a
+# few MB. 64 MiB leaves room for generated configs while keeping a hostile file from eating the
+# controller's memory.
+MAX_BYTES = 64 * 1024 * 1024
+
+# Only these elements are descended into: everything we read or edit lives below them.
+CONTAINERS = frozenset({"configuration", "location", "system.web", "configSections", "sectionGroup"})
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, None),  # must precede UTF-16 LE, which shares its first two bytes
+    (codecs.BOM_UTF32_BE, None),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_DECL_ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_NAME = r"[A-Za-z_][\w.:-]*"
+# One markup token. Attribute values may contain '>', hence the quoted alternatives.
+_MARKUP = re.compile(
+    rf"""<(?:
+        (?P<open>{_NAME})(?P<attrs>(?:[^>"']|"[^"]*"|'[^']*')*?)(?P<empty>/?)>
+      | /(?P<close>{_NAME})\s*>
+      | (?P<comment>!--)
+      | (?P<cdata>!\[CDATA\[)
+      | (?P<pi>\?)
+      | (?P<decl>!)
+    )""",
+    re.X,
+)
+_ATTRIBUTE = re.compile(rf"""(\s+)({_NAME})(\s*=\s*)(?:"([^"]*)"|'([^']*)')""")
+
+
+@dataclass(eq=False)
+class Attr:
+    """One attribute as written: its span covers ``name="value"`` (value span without quotes)."""
+
+    name: str
+    quote: str
+    start: int  # first character of the name
+    value_start: int
+    value_end: int  # the closing quote
+
+
+@dataclass(eq=False)
+class Tag:
+    """An element as the tokenizer saw it; offsets index :attr:`ConfigDoc.text`."""
+
+    name: str
+    start: int  # '<' of the start tag
+    head_end: int  # just after the start tag's '>'
+    empty: bool  # written as <x ... />
+    depth: int
+    parent: Tag | None = None
+    end: int = -1  # just after the end tag's '>' (== head_end when empty)
+    close_start: int = -1  # '<' of the end tag (== head_end when empty)
+    children: list[Tag] = field(default_factory=list)
+    node: object = None  # the lxml element, set by the cross-check
+
+    def child_elements(self, name: str) -> list[Tag]:
+        return [child for child in self.children if child.name == name]
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        """Attribute value as the XML parser decodes it."""
+        return self.node.get(name, default)
+
+    def attrs(self, text: str) -> list[Attr]:
+        head = text[self.start:self.head_end]
+        base = self.start
+        found = []
+        for match in _ATTRIBUTE.finditer(head, len(self.name) + 1):
+            group = 4 if match.group(4) is not None else 5
+            found.append(Attr(match.group(2), '"' if group == 4 else "'",
+                              base + match.start(2), base + match.start(group), base + match.end(group)))
+        return found
+
+
+@dataclass(eq=False)
+class ConfigDoc:
+    """A parsed config file: original bytes, decoded text, and the elements we navigate."""
+
+    path: str
+    data: bytes
+    text: str
+    encoding: str
+    bom: bytes
+    root: Tag
+
+    @property
+    def newline(self) -> str:
+        return "\r\n" if "\r\n" in self.text else "\n"
+
+    def line(self, offset: int) -> int:
+        return self.text.count("\n", 0, offset) + 1
+
+    def encode(self, text: str) -> bytes:
+        return self.bom + text.encode(self.encoding)
+
+
+def parse(path: str, data: bytes) -> ConfigDoc:
+    """Parse a config file, refusing anything that is not a plain, trustworthy XML document."""
+    if not HAS_LXML:
+        raise ConfigError(path, f"the lxml Python library is required on the controller ({LXML_IMPORT_ERROR})")
+    if len(data) > MAX_BYTES:
+        raise ConfigError(path, f"file is {len(data)} bytes, over the {MAX_BYTES}-byte limit for config files")
+    bom, encoding, text = _decode(path, data)
+    _refuse_dtd(path, text)
+    lxml_root = _lxml_parse(path, data)
+    root = _scan(path, text)
+    doc = ConfigDoc(path, data, text, encoding, bom, root)
+    _cross_check(doc, root, lxml_root)
+    if root.name != "configuration":
+        raise ConfigError(path, f"root element is <{root.name}>, not <configuration>: not a .NET config file")
+    return doc
+
+
+def parse_tree(path: str, data: bytes):
+    """The hardened lxml parse alone (same refusals as :func:`parse`), for read-back checks."""
+    if not HAS_LXML:
+        raise ConfigError(path, f"the lxml Python library is required on the controller ({LXML_IMPORT_ERROR})")
+    _refuse_dtd(path, data[:4096].decode("utf-8", "replace"))
+    return _lxml_parse(path, data)
+
+
+def minimal_document() -> bytes:
+    """The web.config that appcmd would create: UTF-8 without BOM, CRLF line ends."""
+    return b'<?xml version="1.0" encoding="UTF-8"?>\r\n<configuration>\r\n</configuration>\r\n'
+
+
+def _decode(path: str, data: bytes) -> tuple[bytes, str, str]:
+    bom, encoding = b"", None
+    for mark, name in _BOMS:
+        if data.startswith(mark):
+            if name is None:
+                raise ConfigError(path, "UTF-32 files are not supported by IIS; refusing to edit")
+            bom, encoding = mark, name
+            break
+    if encoding is None:
+        if data[:2] in (b"<\x00", b"\x00<"):
+            raise ConfigError(path, "looks like UTF-16 without a byte order mark; refusing to guess the encoding")
+        encoding = _declared_encoding(path, data)
+    try:
+        text = data[len(bom):].decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise ConfigError(path, f"not valid {encoding} at byte {exc.start + len(bom)}: {exc.reason}") from None
+    # Strict UTF decoding is lossless; legacy code pages need the round trip proved.
+    if not encoding.startswith("utf") and text.encode(encoding) != data[len(bom):]:
+        raise ConfigError(path, f"bytes do not round-trip through {encoding}; refusing to edit")
+    if "\x00" in text:
+        raise ConfigError(path, f"contains a NUL character at line {text.count(chr(10), 0, text.index(chr(0))) + 1}; not allowed in XML")
+    return bom, encoding, text
+
+
+def _declared_encoding(path: str, data: bytes) -> str:
+    match = _DECL_ENCODING.match(data[:200])
+    if not match:
+        return "utf-8"
+    name = match.group(1).decode("ascii")
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        raise ConfigError(path, f"declares unknown encoding {name!r}") from None
+    if codec.startswith("utf-16") or codec.startswith("utf-32"):
+        raise ConfigError(path, f"declares {name} but has no byte order mark; refusing to guess the byte order")
+    return codec
+
+
+def _refuse_dtd(path: str, text: str) -> None:
+    root_start = re.search(rf"<{_NAME}", text)
+    prolog = text[:root_start.start()] if root_start else text
+    prolog = re.sub(r"<!--.*?-->", "", prolog, flags=re.S)
+    if "<!DOCTYPE" in prolog or "<!ENTITY" in prolog:
+        raise ConfigError(path, "has a DOCTYPE/entity declaration; DTDs are refused (entity expansion and external entities)")
+
+
+def _lxml_parse(path: str, data: bytes):
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+        huge_tree=False, remove_blank_text=False, remove_comments=False, remove_pis=False,
+        strip_cdata=False, collect_ids=False,
+    )
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise ConfigError(path, f"not well-formed XML: {exc.msg}") from None
+    except ValueError as exc:
+        raise ConfigError(path, f"cannot be parsed: {exc}") from None
+
+
+def _scan(path: str, text: str) -> Tag:
+    """Tokenize, keeping Tags for the children of containers and skipping other subtrees."""
+    root = None
+    stack: list[Tag] = []
+    pos = 0
+    while True:
+        match = _MARKUP.search(text, pos)
+        if match is None:
+            break
+        pos = match.end()
+        if match.group("open"):
+            tag = Tag(match.group("open"), match.start(), pos, bool(match.group("empty")), len(stack))
+            if stack:
+                tag.parent = stack[-1]
+                stack[-1].children.append(tag)
+            elif root is None:
+                root = tag
+            if tag.empty:
+                tag.end = tag.close_start = pos
+            elif tag.name in CONTAINERS:
+                stack.append(tag)
+            else:
+                tag.close_start, tag.end = _skip_subtree(path, text, tag)
+                pos = tag.end
+        elif match.group("close"):
+            if not stack or stack[-1].name != match.group("close"):
+                raise ConfigError(path, f"unexpected </{match.group('close')}> at offset {match.start()}")
+            tag = stack.pop()
+            tag.close_start, tag.end = match.start(), pos
+        else:
+            pos = _skip_special(path, text, match)
+    if root is None or stack:
+        raise ConfigError(path, "no complete root element")
+    return root
+
+
+def _skip_special(path: str, text: str, match) -> int:
+    for group, closer in (("comment", "-->"), ("cdata", "]]>"), ("pi", "?>")):
+        if match.group(group):
+            end = text.find(closer, match.end())
+            if end < 0:
+                raise ConfigError(path, f"unterminated markup at offset {match.start()}")
+            return end + len(closer)
+    raise ConfigError(path, f"unexpected declaration at offset {match.start()}")
+
+
+def _skip_subtree(path: str, text: str, tag: Tag) -> tuple[int, int]:
+    """Find the end tag of an element we never descend into.
+
+    Fast path: the first ``</name>`` with no same-named start tag, comment, CDATA or PI before it
+    is the end. Otherwise fall back to counting tokens, which is exact but slower.
+    """
+    close, reopen = _subtree_patterns(tag.name)
+    found = close.search(text, tag.head_end)
+    if found:
+        inner = text[tag.head_end:found.start()]
+        if "<!" not in inner and "<?" not in inner and not reopen.search(inner):
+            return found.start(), found.end()
+    depth, pos = 0, tag.head_end
+    while True:
+        match = _MARKUP.search(text, pos)
+        if match is None:
+            raise ConfigError(path, f"<{tag.name}> at offset {tag.start} is never closed")
+        pos = match.end()
+        if match.group("open"):
+            depth += 0 if match.group("empty") else 1
+        elif match.group("close"):
+            if depth == 0:
+                return match.start(), pos
+            depth -= 1
+        else:
+            pos = _skip_special(path, text, match)
+
+
+@functools.lru_cache(maxsize=256)
+def _subtree_patterns(name: str):
+    escaped = re.escape(name)
+    return re.compile(rf"</{escaped}\s*>"), re.compile(rf"<{escaped}[\s/>]")
+
+
+def _cross_check(doc: ConfigDoc, tag: Tag, node) -> None:
+    """Pair every kept Tag with its lxml element; any disagreement means we cannot edit safely."""
+    if _local_name(node) != tag.name.rpartition(":")[2]:
+        raise ConfigError(doc.path, f"internal cross-check failed at line {doc.line(tag.start)}: "
+                                    f"tokenizer saw <{tag.name}>, parser saw <{_local_name(node)}>")
+    tag.node = node
+    if tag.name not in CONTAINERS or tag.empty:
+        return
+    nodes = list(node.iterchildren(etree.Element))
+    if len(nodes) != len(tag.children):
+        raise ConfigError(doc.path, f"internal cross-check failed in <{tag.name}> at line {doc.line(tag.start)}: "
+                                    f"{len(tag.children)} child elements seen, parser has {len(nodes)}")
+    for child, child_node in zip(tag.children, nodes):
+        _cross_check(doc, child, child_node)
+
+
+def _local_name(node) -> str:
+    return node.tag.rpartition("}")[2]
+
+
+__all__ = ["HAS_LXML", "MAX_BYTES", "Attr", "Tag", "ConfigDoc", "parse", "parse_tree", "minimal_document"]
