@@ -126,7 +126,8 @@ class ConfigDoc:
         return self.text.count("\n", 0, offset) + 1
 
     def encode(self, text: str) -> bytes:
-        return self.bom + text.encode(self.encoding)
+        # Only an inserted value can be unencodable in a legacy code page: write it as a reference.
+        return self.bom + text.encode(self.encoding, "xmlcharrefreplace")
 
 
 def parse(path: str, data: bytes) -> ConfigDoc:

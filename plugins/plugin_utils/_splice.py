@@ -1,0 +1,179 @@
+"""Byte-faithful edits: splice new attribute values or new elements into the original text.
+
+Private to the iis.aspnet collection: not a public API.
+
+Nothing is re-serialised. An existing element gets its start tag patched (a changed value keeps
+its quote character; a new attribute follows the last one, on its own line when the tag is
+written one attribute per line). A missing element is inserted as the last child of its parent,
+with the indentation of its siblings and the file's newline, quote and ``<x />`` styles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ansible_collections.iis.aspnet.plugins.plugin_utils._locate import SECTION_GROUP, Slot
+from ansible_collections.iis.aspnet.plugins.plugin_utils._xmlfile import ConfigDoc, Tag
+
+
+@dataclass
+class ElementEdit:
+    """Set ``values`` (attribute, XML text) on ``element``, found or to be inserted at ``slot``."""
+
+    element: str
+    slot: Slot
+    values: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Splice:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class _Style:
+    newline: str
+    unit: str
+    quote: str
+    empty_close: str  # " />" or "/>"
+
+
+def render(doc: ConfigDoc, edits: list[ElementEdit]) -> tuple[str, list[Splice]]:
+    """The new text and the splices that make it (non-overlapping, in document order)."""
+    style = _style(doc)
+    splices = []
+    inserts: dict[tuple, list[ElementEdit]] = {}
+    for edit in edits:
+        if edit.slot.element is not None:
+            splices.extend(_patch_start_tag(doc, edit.slot.element, edit.values, style))
+        else:
+            key = (id(edit.slot.group), id(edit.slot.container), edit.slot.path.casefold())
+            inserts.setdefault(key, []).append(edit)
+    for group in inserts.values():
+        splices.append(_insert(doc, group, style))
+    splices.sort(key=lambda splice: splice.start)
+    return apply(doc.text, splices), splices
+
+
+def apply(text: str, splices: list[Splice]) -> str:
+    parts, pos = [], 0
+    for splice in splices:
+        parts += [text[pos:splice.start], splice.text]
+        pos = splice.end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def escape(value: str, quote: str) -> str:
+    """Attribute text that an XML parser reads back as ``value`` (whitespace kept literally)."""
+    value = value.replace("&", "&amp;").replace("<", "&lt;")
+    value = value.replace("\t", "&#x9;").replace("\n", "&#xA;").replace("\r", "&#xD;")
+    return value.replace('"', "&quot;") if quote == '"' else value.replace("'", "&apos;")
+
+
+def _style(doc: ConfigDoc) -> _Style:
+    text = doc.text
+    quote = "'" if text.count("='") > text.count('="') else '"'
+    empty_close = "/>" if text.count('"/>') + text.count("'/>") > text.count(" />") else " />"
+    return _Style(doc.newline, _indent_unit(doc), quote, empty_close)
+
+
+def _indent_unit(doc: ConfigDoc) -> str:
+    base = _indent(doc.text, doc.root.start) or ""
+    for child in doc.root.children:
+        child_indent = _indent(doc.text, child.start)
+        if child_indent and child_indent.startswith(base) and len(child_indent) > len(base):
+            return child_indent[len(base):]
+    return "\t" if "\n\t<" in doc.text else "    "
+
+
+def _indent(text: str, offset: int) -> str | None:
+    """Whitespace before ``offset`` on its line, or None when something else precedes it there."""
+    lead = text[text.rfind("\n", 0, offset) + 1:offset]
+    return lead if not lead.strip() else None
+
+
+def _patch_start_tag(doc: ConfigDoc, tag: Tag, values: list[tuple[str, str]], style: _Style) -> list[Splice]:
+    attrs = {attr.name: attr for attr in tag.attrs(doc.text)}
+    splices, added = [], []
+    for name, value in values:
+        attr = attrs.get(name)
+        if attr is None:
+            added.append((name, value))
+        else:
+            splices.append(Splice(attr.value_start, attr.value_end, escape(value, attr.quote)))
+    if added:
+        splices.append(_append_attributes(doc, tag, list(attrs.values()), added, style))
+    return splices
+
+
+def _append_attributes(doc, tag: Tag, existing, added, style: _Style) -> Splice:
+    if existing:
+        last = existing[-1]
+        at, quote = last.value_end + 1, last.quote
+        lead = _indent(doc.text, last.start)
+        multi_line = lead is not None and "\n" in doc.text[tag.start:last.start]
+        separator = style.newline + lead if multi_line else " "
+    else:
+        at, quote, separator = tag.start + 1 + len(tag.name), style.quote, " "
+    text = "".join(f"{separator}{name}={quote}{escape(value, quote)}{quote}" for name, value in added)
+    return Splice(at, at, text)
+
+
+def _insert(doc: ConfigDoc, edits: list[ElementEdit], style: _Style) -> Splice:
+    slot = edits[0].slot
+    lines = [_element_markup(edit, style) for edit in edits]
+    if slot.group is not None:
+        return _append_child(doc, slot.group, lines, style)
+    lines = _wrap(SECTION_GROUP, "", lines, style)
+    if slot.container is not None:
+        return _append_child(doc, slot.container, lines, style)
+    attribute = f" path={style.quote}{escape(slot.path, style.quote)}{style.quote}"
+    return _append_child(doc, doc.root, _wrap("location", attribute, lines, style), style)
+
+
+def _element_markup(edit: ElementEdit, style: _Style) -> str:
+    q = style.quote
+    attributes = "".join(f" {name}={q}{escape(value, q)}{q}" for name, value in edit.values)
+    return f"<{edit.element}{attributes}{style.empty_close}"
+
+
+def _wrap(name: str, attributes: str, lines: list[str], style: _Style) -> list[str]:
+    """Markup lines of a new element around ``lines``, indented one unit deeper."""
+    return [f"<{name}{attributes}>", *(style.unit + line for line in lines), f"</{name}>"]
+
+
+def _append_child(doc: ConfigDoc, parent: Tag, lines: list[str], style: _Style) -> Splice:
+    """Insert markup ``lines`` as the last children of ``parent``."""
+    parent_indent = _indent(doc.text, parent.start)
+    if parent.empty:
+        return _expand_empty(doc, parent, lines, parent_indent, style)
+    close_indent = _indent(doc.text, parent.close_start)
+    if close_indent is None or parent_indent is None:
+        return Splice(parent.close_start, parent.close_start, "".join(line.strip() for line in lines))
+    child_indent = _child_indent(doc, parent, parent_indent, style)
+    at = parent.close_start - len(close_indent)
+    block = "".join(child_indent + line + style.newline for line in lines)
+    return Splice(at, at, block)
+
+
+def _child_indent(doc: ConfigDoc, parent: Tag, parent_indent: str, style: _Style) -> str:
+    for child in reversed(parent.children):
+        indent = _indent(doc.text, child.start)
+        if indent is not None:
+            return indent
+    return parent_indent + style.unit
+
+
+def _expand_empty(doc: ConfigDoc, parent: Tag, lines: list[str], parent_indent, style: _Style) -> Splice:
+    head = doc.text[parent.start:parent.head_end].rstrip(">").rstrip("/").rstrip()
+    if parent_indent is None:
+        return Splice(parent.start, parent.head_end, f"{head}>{''.join(lines)}</{parent.name}>")
+    child_indent = parent_indent + style.unit
+    body = "".join(style.newline + child_indent + line for line in lines)
+    return Splice(parent.start, parent.head_end, f"{head}>{body}{style.newline}{parent_indent}</{parent.name}>")
+
+
+__all__ = ["ElementEdit", "Splice", "render", "apply", "escape"]
