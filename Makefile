@@ -36,7 +36,12 @@ export ANSIBLE_HOME := $(BUILD)/ansible-home
 export ANSIBLE_LOCAL_TEMP := $(BUILD)/ansible-home/tmp
 export ANSIBLE_NOCOLOR := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
-TOOL_ENV := XDG_CACHE_HOME=$(BUILD)/cache XDG_CONFIG_HOME=$(BUILD)/config
+# Plain logs in CI.
+ifdef CI
+export NO_COLOR := 1
+export PY_COLORS := 0
+endif
+TOOL_ENV := PATH=$(BIN):$$PATH XDG_CACHE_HOME=$(BUILD)/cache XDG_CONFIG_HOME=$(BUILD)/config
 
 PLUGIN_TYPES := become cache callback connection filter inventory lookup modules strategy test vars
 
@@ -54,7 +59,8 @@ help:
 $(STAMP): $(REQUIREMENTS)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet -c requirements/constraints.txt \
-		-r requirements/runtime.txt -r requirements/test.txt
+		-r requirements/runtime.txt -r requirements/test.txt 2>&1 | \
+		{ grep -v "is ignored: it is neither a file nor a directory" || true; }
 	@touch $@
 
 venv: $(STAMP)
@@ -100,7 +106,7 @@ sanity: $(STAMP) sanity-copy
 	@mkdir -p $(SANITY_HOME)/.ansible/test/cache
 	@# ansible-core 2.19 looks for get_pip_24_2.py, 2.21 for get_pip_25_2.py.
 	@for v in 24_2 25_2; do cp tools/get_pip_standin.py $(SANITY_HOME)/.ansible/test/cache/get_pip_$$v.py; done
-	cd $(SANITY_COPY) && HOME=$(SANITY_HOME) $(TOOL_ENV) PATH=$(BIN):$$PATH \
+	cd $(SANITY_COPY) && HOME=$(SANITY_HOME) $(TOOL_ENV) \
 		$(BIN)/ansible-test sanity --venv --color no \
 		--python $$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 
@@ -113,7 +119,7 @@ changelog: $(STAMP)
 build: $(STAMP)
 	@rm -rf $(INSTALL_PATH) $(BUILD)/dist
 	$(BIN)/ansible-galaxy collection build --force --output-path $(BUILD)/dist .
-	$(BIN)/ansible-galaxy collection install --no-deps --force -p $(INSTALL_PATH) $(BUILD)/dist/iis-aspnet-*.tar.gz
+	ANSIBLE_COLLECTIONS_PATH=$(INSTALL_PATH) $(BIN)/ansible-galaxy collection install --no-deps --force -p $(INSTALL_PATH) $(BUILD)/dist/iis-aspnet-*.tar.gz
 	@found=0; \
 	for type in $(PLUGIN_TYPES); do \
 		dir=plugins/$$type; [ -d $$dir ] || continue; \
@@ -142,7 +148,7 @@ molecule: $(STAMP) farm
 	if [ -z "$$scenarios" ]; then echo "molecule: no scenario under extensions/molecule/ yet"; exit 0; fi; \
 	for s in $$scenarios; do \
 		echo "=== molecule scenario: $$s"; \
-		$(TOOL_ENV) ANSIBLE_COLLECTIONS_PATH=$(FARM) PATH=$(BIN):$$PATH $(BIN)/molecule test -s $$s; \
+		$(TOOL_ENV) ANSIBLE_COLLECTIONS_PATH=$(FARM) $(BIN)/molecule test -s $$s; \
 	done
 
 # ---------------------------------------------------------------- demo, benchmarks
