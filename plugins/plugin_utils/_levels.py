@@ -1,0 +1,293 @@
+"""Configuration levels: which file (and which <location> in it) receives a setting.
+
+Private to the iis.aspnet collection: not a public API.
+Turns the module's commit x site x framework_version x bitness into Targets, as DESIGN 2.1's
+levels table says, with the files above each target whose locks and section declarations bind
+it. Server levels are plain path arithmetic; SITE and APP read applicationHost.config (parsed by
+_apphost) for physical paths and for the application pool that picks the .NET root.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ansible_collections.iis.aspnet.plugins.plugin_utils._apphost import (
+    APPHOST_CONFIG,
+    AppHost,
+    Application,
+    Site,
+    map_url,
+    parse_apphost,
+    physical_path,
+    pool_settings,
+    segments_start_with,
+    url_segments,
+    win_dirname,
+    win_join,
+    win_normpath,
+    win_same_path,
+)
+from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import OptionError
+
+COMMITS = ("MACHINE", "WEBROOT", "APPHOST", "SITE", "APP")
+DEFAULT_FRAMEWORK = "v4.0"
+DEFAULT_BITNESS = (64, 32)
+# framework_version -> (version folder, config folder as Windows ships it: v2.0 says CONFIG).
+_FRAMEWORK_DIRS = {"v4.0": ("v4.0.30319", "Config"), "v2.0": ("v2.0.50727", "CONFIG")}
+_BITNESS_DIRS = {64: "Framework64", 32: "Framework"}
+_FRAMEWORK_ROOT = r"C:\Windows\Microsoft.NET"
+_SERVER_FILES = {"MACHINE": "machine.config", "WEBROOT": "web.config"}
+
+MACHINE_PATH = "MACHINE"
+WEBROOT_PATH = "MACHINE/WEBROOT"
+APPHOST_PATH = "MACHINE/WEBROOT/APPHOST"
+
+_APPHOST_REFUSAL = (
+    "APPHOST is refused for system.web/sessionState: IIS accepts system.web in applicationHost.config, "
+    "but ASP.NET never reads system.web from it, so the setting would have no effect. "
+    "Use WEBROOT (the server's root web.config) or SITE/APP with site."
+)
+_MACHINE_TO_APPLICATION = (
+    "sessionState is declared allowDefinition=\"MachineToApplication\": ASP.NET refuses it \"beyond "
+    "application level\" (\"This error can be caused by a virtual directory not being configured as "
+    "an application in IIS\"). Name the site or an IIS application, or make that path an application."
+)
+
+
+@dataclass(frozen=True)
+class FileRef:
+    path: str  # Windows path
+    level: str  # MACHINE | WEBROOT | SITE | APP | FOLDER
+    config_path: str  # config path the file itself sits at, e.g. MACHINE/WEBROOT
+
+
+@dataclass(frozen=True)
+class Target:
+    file: FileRef  # file that receives the setting
+    location: str  # "" = top of file, else the <location path> inside it
+    config_path: str  # config path the setting governs
+    commit: str
+    framework_version: str  # v4.0 | v2.0
+    bitness: int  # 64 | 32
+    ancestors: tuple[FileRef, ...]  # files above file (broadest first) whose locks bind it
+    optional: bool  # absent file -> skip with a warning (only a default Framework64 tree)
+    may_create: bool  # a site/app web.config may be created if its directory exists
+
+
+# --- small pure helpers -----------------------------------------------------------------------
+
+
+def framework_config_file(name: str, framework_version: str, bitness: int) -> str:
+    """machine.config or the root web.config of one .NET root."""
+    if framework_version not in _FRAMEWORK_DIRS:
+        raise OptionError("framework_version", f"{framework_version!r} is not one of {', '.join(_FRAMEWORK_DIRS)}")
+    if bitness not in _BITNESS_DIRS:
+        raise OptionError("bitness", f"{bitness!r} is not one of 64, 32")
+    version, config = _FRAMEWORK_DIRS[framework_version]
+    return win_join(_FRAMEWORK_ROOT, _BITNESS_DIRS[bitness], version, config, name)
+
+
+def normalise_site(site: str) -> str:
+    """'/Default Web Site//shop/' -> 'Default Web Site/shop' (case kept; '.' and '..' refused)."""
+    segments = url_segments(site)
+    if not segments:
+        raise OptionError("site", f"{site!r} names no site")
+    if any(s in (".", "..") for s in segments):
+        raise OptionError("site", f"{site!r}: '.' and '..' are not allowed in an IIS config path")
+    return "/".join(segments)
+
+
+def config_path_startswith(path: str, prefix: str) -> bool:
+    """True when path is prefix or below it, segment-wise and case-insensitively."""
+    return segments_start_with(_config_segments(path), _config_segments(prefix))
+
+
+def _config_segments(path: str) -> list[str]:
+    return [part for part in path.split("/") if part]
+
+
+def _join_config_path(base: str, segments: Iterable[str]) -> str:
+    return "/".join([base, *segments])
+
+
+def location_config_path(file: FileRef, location: str) -> str:
+    """Absolute config path governed by <location path="location"> inside file.
+
+    In machine.config and the root web.config a location path names a site path
+    ("Default Web Site/shop"); in a site or application web.config it is relative to the file.
+    """
+    if location.strip() in ("", "."):
+        return file.config_path
+    segments = url_segments(location)
+    if file.level in ("MACHINE", "WEBROOT"):
+        return _join_config_path(APPHOST_PATH, segments)
+    return _join_config_path(file.config_path, segments)
+
+
+# --- resolution -------------------------------------------------------------------------------
+
+
+def needs_apphost(commit: str | None, site: str | None) -> bool:
+    """SITE and APP find their files through applicationHost.config; default commit with site is APP."""
+    return _commit(commit, site) in ("SITE", "APP")
+
+
+def _commit(commit: str | None, site: str | None) -> str:
+    if commit is None:
+        return "APP" if site else "WEBROOT"
+    upper = str(commit).upper()
+    if upper not in COMMITS:
+        raise OptionError("commit", f"{commit!r} is not one of {', '.join(COMMITS)}")
+    return upper
+
+
+def _bitnesses(bitness) -> tuple[int, ...]:
+    values = DEFAULT_BITNESS if bitness is None else (bitness if isinstance(bitness, (list, tuple)) else [bitness])
+    if not values:
+        raise OptionError("bitness", "needs at least one of 64, 32")
+    for value in values:
+        if value not in _BITNESS_DIRS:
+            raise OptionError("bitness", f"{value!r} is not one of 64, 32")
+    return tuple(dict.fromkeys(values))
+
+
+def server_file(level: str, framework_version: str, bitness: int) -> FileRef:
+    """machine.config (MACHINE) or the root web.config (WEBROOT) as a FileRef."""
+    path = framework_config_file(_SERVER_FILES[level], framework_version, bitness)
+    return FileRef(path, level, MACHINE_PATH if level == "MACHINE" else WEBROOT_PATH)
+
+
+def _server_chain(framework_version: str, bitness: int) -> tuple[FileRef, FileRef]:
+    return server_file("MACHINE", framework_version, bitness), server_file("WEBROOT", framework_version, bitness)
+
+
+def _server_targets(commit, site, framework_version, bitnesses, bitness_given) -> list[Target]:
+    location = normalise_site(site) if site else ""
+    config_path = _join_config_path(APPHOST_PATH, location.split("/")) if location else None
+    targets = []
+    for bitness in bitnesses:
+        machine, webroot = _server_chain(framework_version, bitness)
+        file, ancestors = (machine, ()) if commit == "MACHINE" else (webroot, (machine,))
+        targets.append(Target(
+            file, location, config_path or file.config_path, commit, framework_version, bitness, ancestors,
+            # Only Framework64 may be missing on a sane server (32-bit Windows); a missing 32-bit
+            # tree means that .NET is not installed, which the caller must report as an error.
+            optional=not bitness_given and bitness == 64,
+            may_create=False,
+        ))
+    return targets
+
+
+def _owner(apphost: AppHost, site: str) -> tuple[Site, Application, tuple[str, ...]]:
+    """The IIS site, the application serving site (a config path) and the path's URL segments."""
+    name, _, rest = normalise_site(site).partition("/")
+    iis_site = apphost.site(name)
+    segments = url_segments(rest)
+    app = iis_site.application(segments)
+    if app is None:
+        raise OptionError("site", f"site {iis_site.name!r} has no root application \"/\" in {apphost.path}")
+    return iis_site, app, segments
+
+
+def find_application(apphost: AppHost, site: str) -> tuple[Site, Application]:
+    """The IIS site and the application that site (a config path) names exactly.
+
+    sessionState is MachineToApplication, so a folder or a plain virtual directory below an
+    application is refused rather than written where ASP.NET would fail on it.
+    """
+    iis_site, app, segments = _owner(apphost, site)
+    if len(app.path) != len(segments):
+        raise OptionError("site", f"{site!r} is not an IIS application (it lies in application "
+                                  f"{_site_path(iis_site, app.path)!r}). {_MACHINE_TO_APPLICATION}")
+    return iis_site, app
+
+
+def pool_runtime(apphost: AppHost, site: str) -> tuple[str, str, int]:
+    """(pool name, framework_version, bitness) of the application serving site (a config path).
+
+    For SITE and APP the pool decides which machine.config and root web.config sit above the
+    file; the caller may warn when an explicit framework_version/bitness says otherwise.
+    """
+    return pool_settings(apphost, _owner(apphost, site)[1])
+
+
+def _site_path(site: Site, segments: Iterable[str]) -> str:
+    return "/".join([site.name, *segments])
+
+
+def _site_file(apphost: AppHost, site: Site, segments: tuple[str, ...]) -> FileRef:
+    """web.config at a URL path of the site, with its level (SITE, APP or FOLDER)."""
+    level = "SITE" if not segments else "APP" if site.is_application(segments) else "FOLDER"
+    path = win_join(map_url(apphost, site, segments), "web.config")
+    return FileRef(path, level, _join_config_path(APPHOST_PATH, [site.name, *segments]))
+
+
+def _site_targets(commit, site, apphost) -> list[Target]:
+    iis_site, app = find_application(apphost, site)
+    _, framework_version, bitness = pool_settings(apphost, app)
+    server = _server_chain(framework_version, bitness)
+    if commit == "SITE":
+        file, ancestors = _site_file(apphost, iis_site, ()), server
+        location = "/".join(app.path)
+    else:
+        file, location = _site_file(apphost, iis_site, app.path), ""
+        between = [_site_file(apphost, iis_site, app.path[:n]) for n in range(len(app.path))]
+        ancestors = (*server, *between)
+    config_path = _join_config_path(APPHOST_PATH, [iis_site.name, *app.path])
+    return [Target(file, location, config_path, commit, framework_version, bitness, ancestors,
+                   optional=False, may_create=True)]
+
+
+def resolve(commit, site, framework_version, bitness, apphost: AppHost | None = None, *,
+            framework_given: bool = False, bitness_given: bool = False) -> list[Target]:
+    """Targets for one module call, in bitness order; raises OptionError for refused levels.
+
+    commit=None means the default (WEBROOT without site, APP with it); framework_version=None
+    and bitness=None mean v4.0 and [64, 32]. framework_given/bitness_given say whether the user
+    set them. Only a default Framework64 target is optional: a 32-bit Windows has no Framework64
+    tree, while a missing 32-bit tree means that .NET is absent. framework_given therefore does
+    not change anything today; it is kept for the contract. For SITE and APP the application pool
+    decides framework and bitness (see pool_runtime) and both given values are ignored.
+    """
+    commit = _commit(commit, site)
+    if commit == "APPHOST":
+        raise OptionError("commit", _APPHOST_REFUSAL)
+    if commit in ("SITE", "APP"):
+        if not site:
+            raise OptionError("commit", f"{commit} needs site (the IIS site or application to configure)")
+        if apphost is None:
+            raise ValueError(f"commit {commit} needs the parsed applicationHost.config (see needs_apphost)")
+        return _site_targets(commit, site, apphost)
+    framework_version = framework_version or DEFAULT_FRAMEWORK
+    framework_config_file("machine.config", framework_version, 64)  # validates framework_version
+    return _server_targets(commit, site, framework_version, _bitnesses(bitness), bitness_given)
+
+
+__all__ = [
+    "APPHOST_CONFIG",
+    "APPHOST_PATH",
+    "COMMITS",
+    "DEFAULT_BITNESS",
+    "DEFAULT_FRAMEWORK",
+    "MACHINE_PATH",
+    "WEBROOT_PATH",
+    "AppHost",
+    "FileRef",
+    "Target",
+    "config_path_startswith",
+    "find_application",
+    "framework_config_file",
+    "location_config_path",
+    "needs_apphost",
+    "normalise_site",
+    "parse_apphost",
+    "physical_path",
+    "pool_runtime",
+    "resolve",
+    "server_file",
+    "win_dirname",
+    "win_join",
+    "win_normpath",
+    "win_same_path",
+]
