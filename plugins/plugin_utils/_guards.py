@@ -42,7 +42,7 @@ def check_element(doc: ConfigDoc, tag: Tag | None) -> None:
     if tag is None:
         return
     where = f"<{tag.name}> at line {doc.line(tag.start)}"
-    if tag.get("configProtectionProvider") is not None or _has_child(tag, "EncryptedData"):
+    if tag.get("configProtectionProvider") is not None or tag.first_child == "EncryptedData":
         raise ConfigError(doc.path, f"{where} is encrypted (configProtectionProvider); decrypt it with "
                                     "aspnet_regiis -pdf first, or manage it by hand")
     if tag.get("configSource") is not None:
@@ -50,15 +50,26 @@ def check_element(doc: ConfigDoc, tag: Tag | None) -> None:
                                     "edit that file instead")
 
 
+def binding_places(ancestors: list[Layer], target: Layer, target_path: str, element: str):
+    """(layer, place) for every definition of ``element`` that governs ``target_path``, broadest first.
+
+    In files above the target, a definition for the target's own path binds too; in the target
+    file only broader paths do (the target's own element is the one being edited).
+    """
+    for layer in [*ancestors, target]:
+        found = [(layer.location_path(place.path), place) for place in places(layer.doc, element)]
+        found.sort(key=lambda item: len([part for part in item[0].split("/") if part]))
+        for place_path, place in found:
+            if _binds(place_path, target_path, strict=layer is target):
+                yield layer, place
+
+
 def check_locks(ancestors: list[Layer], target: Layer, target_path: str, element: str, attributes: Iterable[str]) -> None:
     """Refuse when a broader level locks ``element`` (or one of ``attributes``) at ``target_path``."""
     attributes = set(attributes)
-    for layer in [*ancestors, target]:
-        for place in places(layer.doc, element):
-            place_path = layer.location_path(place.path)
-            if _binds(place_path, target_path, strict=layer is target):
-                check_element(layer.doc, place.element)
-                _check_place(layer.doc, place, attributes)
+    for layer, place in binding_places(ancestors, target, target_path, element):
+        check_element(layer.doc, place.element)
+        _check_place(layer.doc, place, attributes)
 
 
 def check_declaration(layers: list[Layer], target: Layer, location: str, element: str) -> None:
@@ -139,8 +150,5 @@ def _declaration(layers: list[Layer], element: str):
     return None
 
 
-def _has_child(tag: Tag, name: str) -> bool:
-    return any(isinstance(child.tag, str) and child.tag.rpartition("}")[2] == name for child in tag.node)
 
-
-__all__ = ["Layer", "check_element", "check_locks", "check_declaration", "config_path_within"]
+__all__ = ["Layer", "binding_places", "check_element", "check_locks", "check_declaration", "config_path_within"]

@@ -87,14 +87,16 @@ class Tag:
     end: int = -1  # just after the end tag's '>' (== head_end when empty)
     close_start: int = -1  # '<' of the end tag (== head_end when empty)
     children: list[Tag] = field(default_factory=list)
-    node: object = None  # the lxml element, set by the cross-check
+    # Set by the cross-check from lxml: attributes as the parser decodes them, and the name of
+    # the first child element. The lxml tree itself is not kept, so its memory goes at once.
+    attrib: dict[str, str] = field(default_factory=dict)
+    first_child: str | None = None
 
     def child_elements(self, name: str) -> list[Tag]:
         return [child for child in self.children if child.name == name]
 
     def get(self, name: str, default: str | None = None) -> str | None:
-        """Attribute value as the XML parser decodes it."""
-        return self.node.get(name, default)
+        return self.attrib.get(name, default)
 
     def attrs(self, text: str) -> list[Attr]:
         head = text[self.start:self.head_end]
@@ -151,7 +153,9 @@ def parse_tree(path: str, data: bytes):
     """The hardened lxml parse alone (same refusals as :func:`parse`), for read-back checks."""
     if not HAS_LXML:
         raise ConfigError(path, f"the lxml Python library is required on the controller ({LXML_IMPORT_ERROR})")
-    _refuse_dtd(path, data[:4096].decode("utf-8", "replace"))
+    bom, encoding = _detect(path, data)
+    # A DTD can only stand in the prolog, before the root element: a prefix is enough.
+    _refuse_dtd(path, data[len(bom):len(bom) + 65536].decode(encoding, "ignore"))
     return _lxml_parse(path, data)
 
 
@@ -160,18 +164,19 @@ def minimal_document() -> bytes:
     return b'<?xml version="1.0" encoding="UTF-8"?>\r\n<configuration>\r\n</configuration>\r\n'
 
 
-def _decode(path: str, data: bytes) -> tuple[bytes, str, str]:
-    bom, encoding = b"", None
+def _detect(path: str, data: bytes) -> tuple[bytes, str]:
     for mark, name in _BOMS:
         if data.startswith(mark):
             if name is None:
                 raise ConfigError(path, "UTF-32 files are not supported by IIS; refusing to edit")
-            bom, encoding = mark, name
-            break
-    if encoding is None:
-        if data[:2] in (b"<\x00", b"\x00<"):
-            raise ConfigError(path, "looks like UTF-16 without a byte order mark; refusing to guess the encoding")
-        encoding = _declared_encoding(path, data)
+            return mark, name
+    if data[:2] in (b"<\x00", b"\x00<"):
+        raise ConfigError(path, "looks like UTF-16 without a byte order mark; refusing to guess the encoding")
+    return b"", _declared_encoding(path, data)
+
+
+def _decode(path: str, data: bytes) -> tuple[bytes, str, str]:
+    bom, encoding = _detect(path, data)
     try:
         text = data[len(bom):].decode(encoding)
     except UnicodeDecodeError as exc:
@@ -305,7 +310,9 @@ def _cross_check(doc: ConfigDoc, tag: Tag, node) -> None:
     if _local_name(node) != tag.name.rpartition(":")[2]:
         raise ConfigError(doc.path, f"internal cross-check failed at line {doc.line(tag.start)}: "
                                     f"tokenizer saw <{tag.name}>, parser saw <{_local_name(node)}>")
-    tag.node = node
+    tag.attrib = dict(node.attrib)
+    first = next(node.iterchildren(etree.Element), None)
+    tag.first_child = None if first is None else _local_name(first)
     if tag.name not in CONTAINERS or tag.empty:
         return
     nodes = list(node.iterchildren(etree.Element))

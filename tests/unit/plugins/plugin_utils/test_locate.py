@@ -87,4 +87,4 @@ def test_find_nodes_agrees_with_the_tokenizer():
     for path in ("", "Default Web Site/shop", "Intranet", "Legacy"):
         slot = _locate.find(doc, path, "sessionState")
         nodes = _locate.find_nodes(root, path, "sessionState")
-        assert [node.attrib for node in nodes] == ([slot.element.node.attrib] if slot.element is not None else [])
+        assert [node.attrib for node in nodes] == ([slot.element.attrib] if slot.element is not None else [])

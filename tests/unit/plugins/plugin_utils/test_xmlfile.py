@@ -108,3 +108,15 @@ def test_minimal_document_is_utf8_crlf_and_parses():
     doc = _xmlfile.parse(PATH, data)
     assert doc.bom == b"" and doc.newline == "\r\n" and b"\n" not in data.replace(b"\r\n", b"")
     assert doc.root.children == []
+
+
+@pytest.mark.parametrize("data", [row[0] for row in REFUSED if "DTD" in row[1]] + [
+    codecs.BOM_UTF16_LE + '<?xml version="1.0"?><!DOCTYPE c [<!ENTITY a "b">]><configuration/>'.encode("utf-16-le")])
+def test_parse_tree_refuses_dtds_too(data):
+    with pytest.raises(ConfigError, match="DTDs are refused"):
+        _xmlfile.parse_tree(PATH, data)
+
+
+def test_parse_tree_reads_utf16():
+    tree = _xmlfile.parse_tree(PATH, DECODING[2][0])
+    assert tree.tag == "configuration"
