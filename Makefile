@@ -28,6 +28,8 @@ SANITY_HOME := $(BUILD)/home
 # Symlink farm (also made by tests/unit/conftest.py): the repository as ansible_collections.iis.aspnet.
 FARM := $(BUILD)/collections
 INSTALL_PATH := $(BUILD)/installed
+# Windows fixture trees: CRLF and BOM on purpose (see tools/sanity_fixture_ignores.py).
+SANITY_FIXTURES := examples/sample-server
 GATES := units lint sanity docs changelog build molecule
 GATE_TIMES := $(BUILD)/gate-times.txt
 
@@ -92,7 +94,7 @@ lint: $(STAMP)
 	$(TOOL_ENV) $(BIN)/ansible-lint --profile production --offline
 	$(BIN)/yamllint --strict .
 
-sanity-copy:
+sanity-copy: $(STAMP)
 	@rm -rf $(SANITY_ROOT)
 	@mkdir -p $(SANITY_COPY)
 	@git ls-files -z --cached --others --exclude-standard | \
@@ -101,6 +103,7 @@ sanity-copy:
 		done | tar --null -T - -cf - | tar -xf - -C $(SANITY_COPY)
 	@# ansible-test lists files with git when it finds a .git: give the copy its own.
 	@git -C $(SANITY_COPY) init -q
+	@$(PY) tools/sanity_fixture_ignores.py $(SANITY_COPY) $(SANITY_FIXTURES)
 
 sanity: $(STAMP) sanity-copy
 	@mkdir -p $(SANITY_HOME)/.ansible/test/cache
