@@ -181,9 +181,9 @@ def _server_targets(commit, site, framework_version, bitnesses, bitness_given) -
 
 def _owner(apphost: AppHost, site: str) -> tuple[Site, Application, tuple[str, ...]]:
     """The IIS site, the application serving site (a config path) and the path's URL segments."""
-    name, _, rest = normalise_site(site).partition("/")
+    name, *segments = normalise_site(site).split("/")
     iis_site = apphost.site(name)
-    segments = url_segments(rest)
+    segments = tuple(segments)
     app = iis_site.application(segments)
     if app is None:
         raise OptionError("site", f"site {iis_site.name!r} has no root application \"/\" in {apphost.path}")
@@ -225,7 +225,7 @@ def _site_file(apphost: AppHost, site: Site, segments: tuple[str, ...]) -> FileR
 
 def _site_targets(commit, site, apphost) -> list[Target]:
     iis_site, app = find_application(apphost, site)
-    _, framework_version, bitness = pool_settings(apphost, app)
+    framework_version, bitness = pool_settings(apphost, app)[1:]
     server = _server_chain(framework_version, bitness)
     if commit == "SITE":
         file, ancestors = _site_file(apphost, iis_site, ()), server

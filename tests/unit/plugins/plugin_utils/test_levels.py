@@ -329,7 +329,7 @@ def sample_apphost():
 
 def _on_sample(windows_path: str) -> Path:
     """Where a Windows path lives in the sample tree (components matched case-insensitively)."""
-    drive, _, rest = windows_path.partition(":\\")
+    drive, rest = windows_path.split(":\\", 1)
     here = SAMPLE / drive
     for part in rest.split("\\"):
         names = {p.name.casefold(): p for p in here.iterdir()} if here.is_dir() else {}
