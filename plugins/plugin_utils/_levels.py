@@ -164,13 +164,12 @@ def _server_chain(framework_version: str, bitness: int) -> tuple[FileRef, FileRe
 
 def _server_targets(commit, site, framework_version, bitnesses, bitness_given) -> list[Target]:
     location = normalise_site(site) if site else ""
-    config_path = _join_config_path(APPHOST_PATH, location.split("/")) if location else None
     targets = []
     for bitness in bitnesses:
         machine, webroot = _server_chain(framework_version, bitness)
         file, ancestors = (machine, ()) if commit == "MACHINE" else (webroot, (machine,))
         targets.append(Target(
-            file, location, config_path or file.config_path, commit, framework_version, bitness, ancestors,
+            file, location, location_config_path(file, location), commit, framework_version, bitness, ancestors,
             # Only Framework64 may be missing on a sane server (32-bit Windows); a missing 32-bit
             # tree means that .NET is not installed, which the caller must report as an error.
             optional=not bitness_given and bitness == 64,
@@ -199,7 +198,7 @@ def find_application(apphost: AppHost, site: str) -> tuple[Site, Application]:
     iis_site, app, segments = _owner(apphost, site)
     if len(app.path) != len(segments):
         raise OptionError("site", f"{site!r} is not an IIS application (it lies in application "
-                                  f"{_site_path(iis_site, app.path)!r}). {_MACHINE_TO_APPLICATION}")
+                                  f"{_join_config_path(iis_site.name, app.path)!r}). {_MACHINE_TO_APPLICATION}")
     return iis_site, app
 
 
@@ -210,10 +209,6 @@ def pool_runtime(apphost: AppHost, site: str) -> tuple[str, str, int]:
     file; the caller may warn when an explicit framework_version/bitness says otherwise.
     """
     return pool_settings(apphost, _owner(apphost, site)[1])
-
-
-def _site_path(site: Site, segments: Iterable[str]) -> str:
-    return "/".join([site.name, *segments])
 
 
 def _site_file(apphost: AppHost, site: Site, segments: tuple[str, ...]) -> FileRef:
@@ -234,8 +229,7 @@ def _site_targets(commit, site, apphost) -> list[Target]:
         file, location = _site_file(apphost, iis_site, app.path), ""
         between = [_site_file(apphost, iis_site, app.path[:n]) for n in range(len(app.path))]
         ancestors = (*server, *between)
-    config_path = _join_config_path(APPHOST_PATH, [iis_site.name, *app.path])
-    return [Target(file, location, config_path, commit, framework_version, bitness, ancestors,
+    return [Target(file, location, location_config_path(file, location), commit, framework_version, bitness, ancestors,
                    optional=False, may_create=True)]
 
 
