@@ -23,7 +23,7 @@ BUILD := $(ROOT)/build
 # ansible-test only runs inside a directory whose real path ends in ansible_collections/NS/NAME.
 SANITY_ROOT := $(BUILD)/sanity
 SANITY_COPY := $(SANITY_ROOT)/ansible_collections/iis/aspnet
-# Private HOME for ansible-test: its venvs and the get-pip stand-in live there.
+# Private HOME for ansible-test (its venvs and the get-pip stand-in live there) and antsibull.
 SANITY_HOME := $(BUILD)/home
 # Symlink farm (also made by tests/unit/conftest.py): the repository as ansible_collections.iis.aspnet.
 FARM := $(BUILD)/collections
@@ -114,10 +114,12 @@ sanity: $(STAMP) sanity-copy
 		--python $$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 
 docs: $(STAMP)
-	$(TOOL_ENV) $(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+	@# antsibull writes ~/antsibull.log: give it the private HOME.
+	@mkdir -p $(SANITY_HOME)
+	HOME=$(SANITY_HOME) $(TOOL_ENV) $(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
 
 changelog: $(STAMP)
-	$(BIN)/antsibull-changelog lint
+	HOME=$(SANITY_HOME) $(BIN)/antsibull-changelog lint
 
 build: $(STAMP)
 	@rm -rf $(INSTALL_PATH) $(BUILD)/dist
