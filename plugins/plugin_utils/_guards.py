@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import ConfigError
+from ansible_collections.iis.aspnet.plugins.plugin_utils._levels import config_path_startswith
 from ansible_collections.iis.aspnet.plugins.plugin_utils._locate import SECTION_GROUP, Place, places
 from ansible_collections.iis.aspnet.plugins.plugin_utils._xmlfile import ConfigDoc, Tag
 
@@ -92,17 +93,10 @@ def check_declaration(layers: list[Layer], target: Layer, location: str, element
                                            "overrideModeDefault=\"Deny\"")
 
 
-def config_path_within(path: str, prefix: str) -> bool:
-    """True when ``path`` is ``prefix`` or below it (segment-wise, case-insensitive)."""
-    path_parts = [part.casefold() for part in path.split("/") if part]
-    prefix_parts = [part.casefold() for part in prefix.split("/") if part]
-    return path_parts[:len(prefix_parts)] == prefix_parts
-
-
 def _binds(place_path: str, target_path: str, strict: bool) -> bool:
-    if not config_path_within(target_path, place_path):
+    if not config_path_startswith(target_path, place_path):
         return False
-    return not (strict and config_path_within(place_path, target_path))
+    return not (strict and config_path_startswith(place_path, target_path))
 
 
 def _check_place(doc: ConfigDoc, place: Place, attributes: set[str]) -> None:
@@ -151,4 +145,4 @@ def _declaration(layers: list[Layer], element: str):
 
 
 
-__all__ = ["Layer", "binding_places", "check_element", "check_locks", "check_declaration", "config_path_within"]
+__all__ = ["Layer", "binding_places", "check_element", "check_locks", "check_declaration"]

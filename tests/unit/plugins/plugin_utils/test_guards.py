@@ -132,13 +132,3 @@ def test_section_declaration(definition, extra, level, location, refusal):
 
 def test_no_declaration_means_no_refusal():
     _guards.check_declaration([framework_layer(MACHINE, "MACHINE", "")], site_layer(""), "", "sessionState")
-
-
-@pytest.mark.parametrize("path, prefix, within", [
-    ("MACHINE/WEBROOT/APPHOST/Site/app", "MACHINE/WEBROOT/APPHOST/site", True),
-    ("MACHINE/WEBROOT/APPHOST/Site", "MACHINE/WEBROOT/APPHOST/Site", True),
-    ("MACHINE/WEBROOT/APPHOST/Site2", "MACHINE/WEBROOT/APPHOST/Site", False),
-    ("MACHINE/WEBROOT", "MACHINE/WEBROOT/APPHOST/Site", False),
-])
-def test_config_path_within(path, prefix, within):
-    assert _guards.config_path_within(path, prefix) is within
