@@ -1,0 +1,150 @@
+"""Hide passwords inside connection-string-like text before it reaches a result, a diff or a log.
+
+Private to the iis.aspnet collection: not a public API.
+
+``mask`` finds ``password=`` / ``pwd=`` keywords (any case, spaces allowed around ``=``) anywhere
+in a larger text: a plain connection string, an XML attribute, a diff line, an error message.
+The value after the keyword is replaced by :data:`MASK`:
+
+- a quoted value (``'..'``, ``".."``, ``{..}``, or XML-escaped ``&quot;..&quot;``) up to its
+  closing quote, a doubled quote being part of the value; an unterminated one to the end;
+- an unquoted value up to ``;``. XML entities (``&amp;``) count as one character, so their ``;``
+  does not end the value. Inside an XML attribute (``name="...password=x"``) the attribute's
+  closing quote ends it too, so the rest of a diff line stays readable.
+
+When in doubt the mask reaches further, never shorter: hiding too much is a cosmetic fault,
+showing part of a secret is not. Line breaks inside a masked value are kept, so a masked text
+has the same lines as the original (the diff relies on that).
+"""
+
+from __future__ import annotations
+
+import re
+
+MASK = "********"
+
+_KEYWORD = re.compile(r"(?:password|pwd)\s*=\s*", re.IGNORECASE)
+_QUOTE_FORMS = {
+    '"': re.compile(r'"|&quot;|&#34;|&#x22;', re.IGNORECASE),
+    "'": re.compile(r"'|&apos;|&#39;|&#x27;", re.IGNORECASE),
+}
+_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+# A start tag up to the keyword: either inside an attribute value that is still open ("open"), or
+# at an attribute name (the keyword is the attribute, as in <add password="..."/>).
+_IN_TAG = re.compile(r"""<[\w.:-]+(?:\s+[\w.:-]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*"""
+                     r"""(?:\s+[\w.:-]+\s*=\s*(?P<open>"[^"<]*|'[^'<]*)|\s+[\w.:-]*)\Z""")
+_SECRET_ATTRIBUTE = re.compile(r"(?:password|pwd)\Z", re.IGNORECASE)
+_ATTRIBUTE_END = " \t\r\n/>?"
+
+
+def mask(text: str) -> str:
+    """``text`` with every password value replaced by MASK (XML-aware)."""
+    return _replace(text, _spans(text, xml=True))
+
+
+def mask_value(attr: str, value: str | None) -> str | None:
+    """A whole (decoded) attribute value, masked; an attribute named like a password is hidden whole."""
+    if value is None:
+        return None
+    if _SECRET_ATTRIBUTE.search(attr) and value:
+        return MASK
+    return _replace(value, _spans(value, xml=False))
+
+
+def secret_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every password value in ``text``, as ``mask`` hides them."""
+    return _spans(text, xml=True)
+
+
+def _replace(text: str, spans: list[tuple[int, int]]) -> str:
+    out, pos = [], 0
+    for start, end in spans:
+        # Keep line breaks so the masked text has as many lines as the original.
+        out += [text[pos:start], re.sub(r"[^\r\n]+", MASK, text[start:end])]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _spans(text: str, xml: bool) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    while (match := _KEYWORD.search(text, pos)) is not None:
+        context = _tag_context(text, match.start()) if xml else None
+        if context == "name":
+            start, end = _attribute_value(text, match.end())
+        else:
+            start, end = match.end(), _value_end(text, match.end(), context, xml)
+        if end > start:
+            spans.append((start, end))
+        pos = max(end, match.end())
+    return spans
+
+
+def _tag_context(text: str, pos: int) -> str | None:
+    """Where ``pos`` sits in XML markup: the quote of the attribute value it is in, "name" when it
+    starts an attribute name inside a tag, None when not in a tag."""
+    tag = text.rfind("<", 0, pos)
+    match = _IN_TAG.match(text, tag, pos) if tag >= 0 else None
+    if match is None:
+        return None
+    return match.group("open")[0] if match.group("open") else "name"
+
+
+def _attribute_value(text: str, pos: int) -> tuple[int, int]:
+    """The value of an attribute named like a password: everything between its XML quotes."""
+    if pos < len(text) and text[pos] in "\"'":
+        end = text.find(text[pos], pos + 1)
+        return pos + 1, len(text) if end < 0 else end
+    return pos, _value_end(text, pos, None, True)
+
+
+def _value_end(text: str, pos: int, enclosing: str | None, xml: bool) -> int:
+    if pos >= len(text) or _closes_attribute(text, pos, enclosing):
+        return pos
+    if text[pos] == "{":
+        return _braced_end(text, pos + 1)
+    for kind, forms in _QUOTE_FORMS.items():
+        opener = forms.match(text, pos)
+        if opener and (xml or opener.group() == kind):
+            return _quoted_end(text, opener.end(), forms if xml else re.compile(re.escape(kind)), enclosing)
+    return _unquoted_end(text, pos, enclosing)
+
+
+def _closes_attribute(text: str, pos: int, enclosing: str | None) -> bool:
+    """Whether the raw quote at ``pos`` ends the enclosing XML attribute value."""
+    if enclosing is None or text[pos] != enclosing:
+        return False
+    return pos + 1 == len(text) or text[pos + 1] in _ATTRIBUTE_END
+
+
+def _quoted_end(text: str, pos: int, forms: re.Pattern, enclosing: str | None) -> int:
+    """End of a quoted value whose body starts at ``pos`` (a doubled quote belongs to the value)."""
+    while (close := forms.search(text, pos)) is not None:
+        if _closes_attribute(text, close.start(), enclosing):
+            return close.start()  # the attribute ends: what follows is not the secret
+        again = forms.match(text, close.end())
+        if again is None or _closes_attribute(text, again.start(), enclosing):
+            return close.end()
+        pos = again.end()
+    return len(text)
+
+
+def _braced_end(text: str, pos: int) -> int:
+    """End of an ODBC-style {value}; '}}' stands for a literal brace."""
+    while (close := text.find("}", pos)) >= 0:
+        if not text.startswith("}}", close):
+            return close + 1
+        pos = close + 2
+    return len(text)
+
+
+def _unquoted_end(text: str, pos: int, enclosing: str | None) -> int:
+    while pos < len(text):
+        if text[pos] == ";" or _closes_attribute(text, pos, enclosing):
+            return pos
+        entity = _ENTITY.match(text, pos) if text[pos] == "&" else None
+        pos = entity.end() if entity else pos + 1
+    return pos
+
+
+__all__ = ["MASK", "mask", "mask_value", "secret_spans"]
