@@ -128,7 +128,7 @@ build: $(STAMP)
 	@found=0; \
 	for type in $(PLUGIN_TYPES); do \
 		dir=plugins/$$type; [ -d $$dir ] || continue; \
-		doctype=$${type%s}; [ $$type = modules ] && doctype=module; \
+		doctype=$${type%s}; if [ $$type = modules ]; then doctype=module; fi; \
 		case $$type in filter|test) pattern='*.yml';; *) pattern='*.py';; esac; \
 		for file in $$dir/$$pattern; do \
 			[ -f "$$file" ] || continue; \
@@ -149,7 +149,7 @@ build: $(STAMP)
 	echo "build: collection built and installed; $$found documented plugin(s)/role(s) render with ansible-doc"
 
 molecule: $(STAMP) farm
-	@scenarios=$$(for f in extensions/molecule/*/molecule.yml; do [ -f "$$f" ] && basename $$(dirname "$$f"); done); \
+	@scenarios=$$(for f in extensions/molecule/*/molecule.yml; do if [ -f "$$f" ]; then basename $$(dirname "$$f"); fi; done); \
 	if [ -z "$$scenarios" ]; then echo "molecule: no scenario under extensions/molecule/ yet"; exit 0; fi; \
 	for s in $$scenarios; do \
 		echo "=== molecule scenario: $$s"; \
