@@ -17,6 +17,8 @@ VENV := $(ROOT)/.venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.requirements.stamp
+# Python version of the venv (expanded only in recipes, after the venv exists).
+PYVER = $(shell $(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 REQUIREMENTS := requirements/constraints.txt requirements/runtime.txt requirements/test.txt
 
 BUILD := $(ROOT)/build
@@ -47,13 +49,14 @@ TOOL_ENV := PATH=$(BIN):$$PATH XDG_CACHE_HOME=$(BUILD)/cache XDG_CONFIG_HOME=$(B
 
 PLUGIN_TYPES := become cache callback connection filter inventory lookup modules strategy test vars
 
-.PHONY: help venv test $(GATES) demo bench clean farm sanity-copy
+.PHONY: help venv test $(GATES) demo bench clean farm sanity-copy sanity-home ansible-test-units
 
 help:
 	@echo "make test        all gates in order: $(GATES)"
 	@echo "make demo        run tools/demo.py"
 	@echo "make bench       run benchmarks/run.py"
 	@echo "make <gate>      one gate: $(GATES)"
+	@echo "make ansible-test-units   the unit tests under ansible-test units (not a gate)"
 	@echo "make venv        (re)bootstrap .venv from requirements/"
 	@echo "make clean       remove .venv, build/ and tool output"
 
@@ -105,13 +108,21 @@ sanity-copy: $(STAMP)
 	@git -C $(SANITY_COPY) init -q
 	@$(PY) tools/sanity_fixture_ignores.py $(SANITY_COPY) $(SANITY_FIXTURES)
 
-sanity: $(STAMP) sanity-copy
+# ansible-test's HOME: ansible-core 2.19 looks for get_pip_24_2.py, 2.21 for get_pip_25_2.py.
+sanity-home:
 	@mkdir -p $(SANITY_HOME)/.ansible/test/cache
-	@# ansible-core 2.19 looks for get_pip_24_2.py, 2.21 for get_pip_25_2.py.
 	@for v in 24_2 25_2; do cp tools/get_pip_standin.py $(SANITY_HOME)/.ansible/test/cache/get_pip_$$v.py; done
+
+sanity: $(STAMP) sanity-copy sanity-home
 	cd $(SANITY_COPY) && HOME=$(SANITY_HOME) $(TOOL_ENV) \
 		$(BIN)/ansible-test sanity --venv --color no \
-		--python $$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+		--python $(PYVER)
+
+# Not a gate: the same unit tests under ansible-test (its pytest plugins, xdist, collection loader).
+ansible-test-units: $(STAMP) sanity-copy sanity-home
+	cd $(SANITY_COPY) && HOME=$(SANITY_HOME) $(TOOL_ENV) \
+		$(BIN)/ansible-test units --venv --color no \
+		--python $(PYVER)
 
 docs: $(STAMP)
 	@# antsibull writes ~/antsibull.log: give it the private HOME.
