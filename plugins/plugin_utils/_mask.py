@@ -7,7 +7,8 @@ in a larger text: a plain connection string, an XML attribute, a diff line, an e
 The value after the keyword is replaced by :data:`MASK`:
 
 - a quoted value (``'..'``, ``".."``, ``{..}``, or XML-escaped ``&quot;..&quot;``) up to its
-  closing quote, a doubled quote being part of the value; an unterminated one to the end;
+  closing quote, a doubled quote being part of the value, plus anything glued to the closing
+  quote up to the next ``;``; an unterminated one to the end;
 - an unquoted value up to ``;``. XML entities (``&amp;``) count as one character, so their ``;``
   does not end the value. Inside an XML attribute (``name="...password=x"``) the attribute's
   closing quote ends it too, so the rest of a diff line stays readable.
@@ -95,19 +96,19 @@ def _attribute_value(text: str, pos: int) -> tuple[int, int]:
     if pos < len(text) and text[pos] in "\"'":
         end = text.find(text[pos], pos + 1)
         return pos + 1, len(text) if end < 0 else end
-    return pos, _value_end(text, pos, None, True)
+    return pos, _value_end(text, pos, None, xml=True)
 
 
 def _value_end(text: str, pos: int, enclosing: str | None, xml: bool) -> int:
     if pos >= len(text) or _closes_attribute(text, pos, enclosing):
         return pos
-    if text[pos] == "{":
-        return _braced_end(text, pos + 1)
+    end = _braced_end(text, pos + 1) if text[pos] == "{" else None
     for kind, forms in _QUOTE_FORMS.items():
         opener = forms.match(text, pos)
-        if opener and (xml or opener.group() == kind):
-            return _quoted_end(text, opener.end(), forms if xml else re.compile(re.escape(kind)), enclosing)
-    return _unquoted_end(text, pos, enclosing)
+        if end is None and opener and (xml or opener.group() == kind):
+            end = _quoted_end(text, opener.end(), forms if xml else re.compile(re.escape(kind)), enclosing)
+    # Text glued to a closing quote ('a'b) makes SqlClient read the whole run as the value: hide it too.
+    return _unquoted_end(text, pos if end is None else end, enclosing, xml)
 
 
 def _closes_attribute(text: str, pos: int, enclosing: str | None) -> bool:
@@ -138,11 +139,12 @@ def _braced_end(text: str, pos: int) -> int:
     return len(text)
 
 
-def _unquoted_end(text: str, pos: int, enclosing: str | None) -> int:
+def _unquoted_end(text: str, pos: int, enclosing: str | None, xml: bool) -> int:
     while pos < len(text):
         if text[pos] == ";" or _closes_attribute(text, pos, enclosing):
             return pos
-        entity = _ENTITY.match(text, pos) if text[pos] == "&" else None
+        # In text that may be XML, '&amp;' is one character: its ';' does not end the value.
+        entity = _ENTITY.match(text, pos) if xml and text[pos] == "&" else None
         pos = entity.end() if entity else pos + 1
     return pos
 
