@@ -83,7 +83,7 @@ def test_secret_spans_point_at_the_values():
 VALUES = [
     ("sqlConnectionString", "server=x;password=abc", f"server=x;password={M}"),
     ("sqlConnectionString", 'server=x;pwd="a;b";x=1', f"server=x;pwd={M};x=1"),
-    ("connectionString", "pwd=&quot;x;y", f"pwd={M};y"),  # a decoded value: no entities left
+    ("connectionString", "pwd=&quot;x;y", f"pwd={M};x;y"),  # a decoded value: &quot is plain text
     ("sqlConnectionString", None, None),
     ("password", "abc", M),
     ("userPwd", "abc", M),
