@@ -1,0 +1,214 @@
+"""Unit tests for tools/gen_docs.py: generation, round trip, drift detection, fidelity to the spec."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ansible_collections.iis.aspnet.plugins.plugin_utils._spec import option_spec
+
+TOOL = Path(__file__).resolve().parents[3] / "tools" / "gen_docs.py"
+_loader = importlib.util.spec_from_file_location("gen_docs", TOOL)
+gen_docs = importlib.util.module_from_spec(_loader)
+_loader.loader.exec_module(gen_docs)
+
+MODULE_TEXT = '''#!/usr/bin/python
+"""Documentation of the action plugin."""
+
+DOCUMENTATION = r"""
+---
+module: session_state
+short_description: Set ASP.NET session state
+description:
+  - Hand-written text stays.
+# BEGIN GENERATED OPTIONS
+options:
+  stale: {}
+# END GENERATED OPTIONS
+author:
+  - iis.aspnet maintainers
+"""
+
+EXAMPLES = r"""
+- name: Hand-written example
+  iis.aspnet.session_state:
+    mode: InProc
+"""
+'''
+
+ROLE_TEXT = """---
+argument_specs:
+  main:
+    short_description: Session state
+    description:
+      - Hand-written.
+    options:
+      # BEGIN GENERATED OPTIONS
+      # END GENERATED OPTIONS
+      session_state_sites:
+        description:
+          - Hand-written per-site overrides.
+        type: list
+        elements: dict
+"""
+
+
+def write_tree(root: Path, module: str | None = MODULE_TEXT, role: str | None = ROLE_TEXT,
+               defaults: str | None = None) -> None:
+    for relative, text in ((gen_docs.MODULE_FILE, module), (gen_docs.ROLE_FILE, role),
+                           (gen_docs.ROLE_DEFAULTS_FILE, defaults)):
+        if text is not None:
+            path = root / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(text.encode())
+
+
+def run(root: Path, write: bool = False) -> tuple[int, str]:
+    out = io.StringIO()
+    return gen_docs.sync(root, write, out), out.getvalue()
+
+
+def documentation(root: Path) -> dict:
+    namespace: dict = {}
+    exec(compile((root / gen_docs.MODULE_FILE).read_text(), "session_state.py", "exec"), namespace)  # noqa: S102
+    return yaml.safe_load(namespace["DOCUMENTATION"])
+
+
+def role_spec(root: Path) -> dict:
+    return yaml.safe_load((root / gen_docs.ROLE_FILE).read_text())["argument_specs"]["main"]["options"]
+
+
+KEYS = ("type", "choices", "default", "elements")
+
+
+def same_shape(documented: dict, spec: dict, children: str) -> None:
+    """Types, choices, defaults and elements of every option (and suboption) equal the spec's."""
+    assert list(documented) == list(spec)
+    for name, entry in spec.items():
+        doc = documented[name]
+        assert {key: doc.get(key) for key in KEYS} == {key: entry.get(key) for key in KEYS}, name
+        assert isinstance(doc["description"], list) and doc["description"][0]
+        if "options" in entry:
+            same_shape(doc[children], entry["options"], children)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def test_write_then_check_round_trip(tmp_path):
+    write_tree(tmp_path)
+    assert run(tmp_path) == (1, f"{gen_docs.MODULE_FILE}: out of date; run tools/gen_docs.py --write\n"
+                                f"{gen_docs.ROLE_FILE}: out of date; run tools/gen_docs.py --write\n")
+    assert run(tmp_path, write=True) == (0, f"{gen_docs.MODULE_FILE}: updated\n{gen_docs.ROLE_FILE}: updated\n")
+    assert run(tmp_path) == (0, f"{gen_docs.MODULE_FILE}: up to date\n{gen_docs.ROLE_FILE}: up to date\n")
+    assert run(tmp_path, write=True)[0] == 0
+
+
+def test_module_documentation_equals_the_spec(tmp_path):
+    write_tree(tmp_path)
+    run(tmp_path, write=True)
+    doc = documentation(tmp_path)
+    assert doc["module"] == "session_state" and doc["author"] == ["iis.aspnet maintainers"]
+    same_shape(doc["options"], option_spec(), "suboptions")
+    assert "no_log" not in str(doc["options"])  # not a documentation key
+    assert doc["options"]["mode"]["choices"][0] == "Off"  # a string, not YAML's false
+
+
+def test_role_argument_specs_equal_the_spec_with_prefix(tmp_path):
+    write_tree(tmp_path)
+    run(tmp_path, write=True)
+    options = role_spec(tmp_path)
+    assert list(options)[-1] == "session_state_sites"  # hand-written entries stay
+    generated = {name[len("session_state_"):]: entry for name, entry in options.items()
+                 if name != "session_state_sites"}
+    same_shape(generated, option_spec(), "options")
+    assert generated["sql_connection_string"]["no_log"] is True
+    assert "O(session_state_mode=InProc)" in generated["timeout"]["description"][0]
+    assert "O(session_state_state_service.port)" in generated["state_service"]["options"]["restart"]["description"][0]
+
+
+def test_role_defaults_come_from_the_role(tmp_path):
+    defaults = ("---\nsession_state_mode: InProc\nsession_state_backup: \"{{ ansible_os_family == 'Windows' }}\"\n"
+                "session_state_bitness: [64]\nsession_state_state_service:\n")
+    write_tree(tmp_path, defaults=defaults)
+    run(tmp_path, write=True)
+    options = role_spec(tmp_path)
+    assert options["session_state_mode"]["default"] == "InProc"
+    assert options["session_state_bitness"]["default"] == [64]
+    assert "default" not in options["session_state_backup"]  # computed per host
+    assert "default" not in options["session_state_state_service"]
+    assert options["session_state_framework_version"]["default"] == "v4.0"  # the module's
+
+
+def test_only_the_lines_between_the_markers_change(tmp_path):
+    write_tree(tmp_path)
+    run(tmp_path, write=True)
+    text = (tmp_path / gen_docs.MODULE_FILE).read_text()
+    head, rest = text.split(gen_docs.BEGIN)
+    _block, tail = rest.split(gen_docs.END)
+    original_head, original_rest = MODULE_TEXT.split(gen_docs.BEGIN)
+    assert head == original_head
+    assert tail == original_rest.split(gen_docs.END)[1]
+
+
+DRIFTS = [
+    ("    type: raw\n", "    type: str\n", 1),  # inside the block: drift
+    ("  - Hand-written text stays.\n", "  - Edited by hand.\n", 0),  # outside: not ours
+]
+
+
+@pytest.mark.parametrize(("old", "new", "status"), DRIFTS)
+def test_drift_detection(tmp_path, old, new, status):
+    write_tree(tmp_path, role=None)
+    run(tmp_path, write=True)
+    path = tmp_path / gen_docs.MODULE_FILE
+    path.write_text(path.read_text().replace(old, new, 1))
+    assert run(tmp_path)[0] == status
+
+
+def test_missing_files_are_skipped(tmp_path):
+    assert run(tmp_path) == (0, f"{gen_docs.MODULE_FILE}: not present, skipped\n"
+                                f"{gen_docs.ROLE_FILE}: not present, skipped\n")
+
+
+MARKERS = [
+    "options: {}\n",
+    f"{gen_docs.END}\n{gen_docs.BEGIN}\n",
+    f"{gen_docs.BEGIN}\n{gen_docs.BEGIN}\n{gen_docs.END}\n",
+]
+
+
+@pytest.mark.parametrize("body", MARKERS)
+def test_missing_or_misplaced_markers(tmp_path, body):
+    write_tree(tmp_path, module=f'DOCUMENTATION = r"""\n{body}"""\n', role=None)
+    status, output = run(tmp_path, write=True)
+    assert status == 1
+    assert output.startswith(f"{gen_docs.MODULE_FILE}: needs one line '{gen_docs.BEGIN}' followed by one line")
+
+
+def test_crlf_files_stay_crlf(tmp_path):
+    write_tree(tmp_path, module=MODULE_TEXT.replace("\n", "\r\n"), role=None)
+    run(tmp_path, write=True)
+    data = (tmp_path / gen_docs.MODULE_FILE).read_bytes()
+    assert data.count(b"\n") == data.count(b"\r\n")
+    assert run(tmp_path)[0] == 0
+
+
+def test_generated_yaml_is_indented_under_the_marker():
+    lines = gen_docs.role_block(option_spec(docs=True), "      ")
+    assert lines[0] == "      session_state_commit:"
+    assert all(line.startswith("      ") for line in lines if line)
+    assert "        choices:\n          - MACHINE" in "\n".join(lines)  # sequences indented (yamllint)
+
+
+def test_cli(tmp_path, capsys):
+    write_tree(tmp_path, role=None)
+    assert gen_docs.main(["--check", "--root", str(tmp_path)]) == 1
+    assert gen_docs.main(["--write", "--root", str(tmp_path)]) == 0
+    assert gen_docs.main(["--check", "--root", str(tmp_path)]) == 0
+    assert gen_docs.main(["--root", str(tmp_path)]) == 0
+    assert "options:\n  commit:" in capsys.readouterr().out
