@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Generate the option documentation of the module and the role from the engine's option spec.
 
 The engine's ``_spec.option_spec(docs=True)`` is the one definition of every option. ansible-doc

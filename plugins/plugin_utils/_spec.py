@@ -46,6 +46,10 @@ def _a(option, xml, kind, default, description, **extra) -> Attribute:
     return Attribute(option, extra.pop("element", "sessionState"), xml, kind, default, description=description, **extra)
 
 
+_COOKIELESS = ("UseUri", "UseCookies", "AutoDetect", "UseDeviceProfile", "true", "false")
+_SAME_SITE = ("None", "Lax", "Strict")
+_SQL_DEFAULT = "data source=localhost;Integrated Security=SSPI"
+
 ATTRIBUTES: tuple[Attribute, ...] = (
     _a("mode", "mode", "enum", "InProc", choices=("Off", "InProc", "StateServer", "SQLServer", "Custom"), description=(
         "Where session data lives (C(sessionState/@mode)): V(Off) disables session state, V(InProc) keeps it in the "
@@ -58,8 +62,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         "V(Infinite) (exact case). With O(mode=InProc) or O(mode=StateServer) the runtime accepts at most 525600 "
         "(one year) and refuses V(Infinite); larger values and V(Infinite) are allowed only with V(SQLServer) or "
         "V(Custom). V(20) and V('20') are the same value. Schema default: 20.")),
-    _a("cookieless", "cookieless", "enum", "UseCookies",
-       choices=("UseUri", "UseCookies", "AutoDetect", "UseDeviceProfile", "true", "false"), description=(
+    _a("cookieless", "cookieless", "enum", "UseCookies", choices=_COOKIELESS, description=(
         "How the session ID travels (C(cookieless)): V(UseCookies), V(UseUri), V(AutoDetect), V(UseDeviceProfile), "
         "or the older V(true) (same as V(UseUri)) and V(false) (same as V(UseCookies)). Exact case: the runtime "
         "matches only lowercase V(true) and V(false), so V('True') is refused; YAML booleans are written as "
@@ -67,8 +70,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
         "The DISA IIS STIGs ask for V(UseCookies). Schema default: V(UseCookies).")),
     _a("cookie_name", "cookieName", "str", "ASP.NET_SessionId", description=(
         "Name of the cookie that carries the session ID (C(cookieName)). Schema default: V(ASP.NET_SessionId).")),
-    _a("cookie_same_site", "cookieSameSite", "enum", "None", choices=("None", "Lax", "Strict"), net4_only=True,
-       description=(
+    _a("cookie_same_site", "cookieSameSite", "enum", "None", choices=_SAME_SITE, net4_only=True, description=(
         "SameSite attribute of the session cookie (C(cookieSameSite)): V(None), V(Lax) or V(Strict). .NET "
         "Framework 4 only, refused with O(framework_version=v2.0). No IIS schema file declares it, so IIS Manager "
         "and appcmd may report it as unknown; the module warns. Default: V(None) in the .NET reference source; "
@@ -85,8 +87,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     _a("state_network_timeout", "stateNetworkTimeout", "seconds", "10", description=(
         "Seconds a network operation with the State Service may take (C(stateNetworkTimeout)): a positive integer "
         "or V(Infinite). Schema default: 10.")),
-    _a("sql_connection_string", "sqlConnectionString", "str", "data source=localhost;Integrated Security=SSPI",
-       secret=True, description=(
+    _a("sql_connection_string", "sqlConnectionString", "str", _SQL_DEFAULT, secret=True, description=(
         "SqlClient connection string for O(mode=SQLServer) (C(sqlConnectionString)), or the name of a "
         "C(<connectionStrings>) entry, or a V(registry:) reference (those two are accepted without checks, with a "
         "warning). Unless O(allow_custom_sql_database) is true it must not name a database (C(Database), "
@@ -197,7 +198,7 @@ def _bool_xml(attr: Attribute, value) -> str:
 def _span_xml(attr: Attribute, value) -> str:
     if value == INFINITE and isinstance(value, str):
         return INFINITE
-    number = _user_integer(attr, value)
+    number = _user_integer(value)
     unit = "minutes" if attr.kind == "minutes" else "seconds"
     if number is None:
         raise OptionError(attr.option, f"{value!r} is not a whole number of {unit} or 'Infinite' (exact case)")
@@ -206,14 +207,14 @@ def _span_xml(attr: Attribute, value) -> str:
 
 
 def _int_xml(attr: Attribute, value) -> str:
-    number = _user_integer(attr, value)
+    number = _user_integer(value)
     if number is None:
         raise OptionError(attr.option, f"{value!r} is not a whole number")
     _check_range(attr, number, "")
     return str(number)
 
 
-def _user_integer(attr: Attribute, value) -> int | None:
+def _user_integer(value) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
