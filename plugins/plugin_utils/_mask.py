@@ -32,8 +32,12 @@ _QUOTE_FORMS = {
 _ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 # A start tag up to the keyword: either inside an attribute value that is still open ("open"), or
 # at an attribute name (the keyword is the attribute, as in <add password="..."/>).
-_IN_TAG = re.compile(r"""<[\w.:-]+(?:\s+[\w.:-]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*"""
+# Possessive: closed attributes are never re-split, so a failing match costs one pass.
+_IN_TAG = re.compile(r"""<[\w.:-]+(?:\s+[\w.:-]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*+"""
                      r"""(?:\s+[\w.:-]+\s*=\s*(?P<open>"[^"<]*|'[^'<]*)|\s+[\w.:-]*)\Z""")
+# A start tag longer than this is not looked into (each keyword would rescan it); the value is then
+# masked as in plain text, which hides at least as much.
+_MAX_TAG = 65536
 _SECRET_ATTRIBUTE = re.compile(r"(?:password|pwd)\Z", re.IGNORECASE)
 _ATTRIBUTE_END = " \t\r\n/>?"
 
@@ -84,7 +88,7 @@ def _spans(text: str, xml: bool) -> list[tuple[int, int]]:
 def _tag_context(text: str, pos: int) -> str | None:
     """Where ``pos`` sits in XML markup: the quote of the attribute value it is in, "name" when it
     starts an attribute name inside a tag, None when not in a tag."""
-    tag = text.rfind("<", 0, pos)
+    tag = text.rfind("<", max(0, pos - _MAX_TAG), pos)
     match = _IN_TAG.match(text, tag, pos) if tag >= 0 else None
     if match is None:
         return None

@@ -128,7 +128,8 @@ ATTRIBUTES: tuple[Attribute, ...] = (
 )
 
 _BY_OPTION = {attr.option: attr for attr in ATTRIBUTES}
-# Lowest value the runtime's validators accept; others take 0 (IIS-FACTS 1-2).
+# Lowest values: the runtime's validators (timeout >= 1 minute, PositiveTimeSpanValidator,
+# NonZeroPositiveIntegerValidator); a negative SQL timeout or retry interval makes no sense (0 for the rest).
 _MINIMUM = {"timeout": 1, "stateNetworkTimeout": 1, "historySize": 1}
 # Above these the runtime's conversion overflows: TimeSpan.MaxValue in whole minutes and seconds,
 # Int32.MaxValue for historySize.
@@ -226,7 +227,7 @@ def _check_range(attr: Attribute, number: int, unit: str) -> None:
     low, high = _MINIMUM.get(attr.xml, 0), _MAXIMUM[attr.kind]
     if not low <= number <= high:
         unit = f" {unit}" if unit else ""
-        raise OptionError(attr.option, f"{number}{unit} is out of range: {low} to {high} (the runtime refuses it)")
+        raise OptionError(attr.option, f"{number}{unit} is out of range: {low} to {high}")
 
 
 def _str_xml(attr: Attribute, value) -> str:
@@ -337,9 +338,9 @@ def sql_connection_problem(value: str, allow_custom_database: bool | None = None
     The database rule applies only when ``allow_custom_database`` is False (None = not known yet).
     The value is a secret: no reason repeats any part of it.
     """
-    pairs = connection_pairs(value)
     if not value.strip():
         return "is empty: give at least a data source"
+    pairs = connection_pairs(value)
     if pairs is None:
         return "is not a valid connection string (keyword=value pairs separated by ';'; check quotes)"
     named = [key for key in _SQL_DATABASE_KEYS if pairs.get(key)]

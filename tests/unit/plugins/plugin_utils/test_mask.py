@@ -75,6 +75,11 @@ def test_masked_text_keeps_its_lines():
     assert "y" not in mask(text)
 
 
+def test_a_huge_start_tag_is_masked_as_plain_text():
+    text = "<a " + 'b="1" ' * 20000 + 'c="password=x" d="1"/>'
+    assert mask(text) == text[: text.index("password=") + len("password=")] + MASK
+
+
 def test_secret_spans_point_at_the_values():
     text = "server=x;password=abc;pwd='d'"
     assert [text[start:end] for start, end in secret_spans(text)] == ["abc", "'d'"]

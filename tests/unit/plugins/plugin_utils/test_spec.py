@@ -311,7 +311,7 @@ def test_desired_settings_reports_every_problem_at_once():
         "mode: 'inproc' has the wrong case or spacing, write 'InProc' (choices, exact case: Off, InProc, "
         "StateServer, SQLServer, Custom); cookieless: 'True' is refused: the runtime matches only lowercase "
         "'true'/'false' (choices, exact case: UseUri, UseCookies, AutoDetect, UseDeviceProfile, true, false); "
-        "page_state_history_size: 0 is out of range: 1 to 2147483647 (the runtime refuses it)")
+        "page_state_history_size: 0 is out of range: 1 to 2147483647")
 
 
 # ---------------------------------------------------------------------------------------------
