@@ -144,5 +144,4 @@ def _declaration(layers: list[Layer], element: str):
     return None
 
 
-
 __all__ = ["Layer", "binding_places", "check_element", "check_locks", "check_declaration"]

@@ -104,7 +104,7 @@ def find_nodes(root, path: str, element: str) -> list:
 
 
 def _node_children(node, name: str) -> list:
-    return [child for child in node.iterchildren("{*}" + name)]
+    return list(node.iterchildren("{*}" + name))
 
 
 def _containers(doc: ConfigDoc):

@@ -53,18 +53,19 @@ def unified_diff(path: str, before: bytes, after: bytes, encoding: str, context:
     Lines are matched on their real text and printed masked, so a line whose only change is a
     password still shows as changed. An empty ``before`` is a new file (from /dev/null).
     """
-    old, new = _text(before, encoding), _text(after, encoding)
-    old_lines, new_lines = _lines(old), _lines(new)
-    shown_old, shown_new = _lines(mask(old)), _lines(mask(new))
+    old_lines, new_lines = _lines(_text(before, encoding)), _lines(_text(after, encoding))
     header = [f"--- {'/dev/null' if not before else f'before: {path}'}",
               f"+++ {'/dev/null' if not after else f'after: {path}'}"]
     if old_lines == new_lines:
         # Same text: only line ends or the encoding differ (or nothing does).
         return "" if before == after else "\n".join(header + ["# only line ends or encoding differ"]) + "\n"
+    start, old_end, new_end = _window(old_lines, new_lines, context)
+    old_lines, new_lines = old_lines[start:old_end], new_lines[start:new_end]
+    shown_old, shown_new = _masked(old_lines), _masked(new_lines)
     body = []
     matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
     for group in matcher.get_grouped_opcodes(context):
-        body.append(_hunk_header(group))
+        body.append(_hunk_header([(tag, i1 + start, i2 + start, j1 + start, j2 + start) for tag, i1, i2, j1, j2 in group]))
         for tag, i1, i2, j1, j2 in group:
             if tag == "equal":
                 body += [" " + line for line in shown_old[i1:i2]]
@@ -72,6 +73,24 @@ def unified_diff(path: str, before: bytes, after: bytes, encoding: str, context:
             body += ["-" + line for line in shown_old[i1:i2]]
             body += ["+" + line for line in shown_new[j1:j2]]
     return "\n".join(header + body) + "\n"
+
+
+def _window(old: list[str], new: list[str], context: int) -> tuple[int, int, int]:
+    """Lines worth matching: the changed middle plus context (edits are local; files can be huge)."""
+    limit = min(len(old), len(new))
+    prefix = 0
+    while prefix < limit and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and old[-1 - suffix] == new[-1 - suffix]:
+        suffix += 1
+    keep = max(0, suffix - context)
+    return max(0, prefix - context), len(old) - keep, len(new) - keep
+
+
+def _masked(lines: list[str]) -> list[str]:
+    """Mask lines together (a secret may follow its keyword on a later line of one start tag)."""
+    return mask("\n".join(lines)).split("\n") if lines else []
 
 
 def _text(data: bytes, encoding: str) -> str:

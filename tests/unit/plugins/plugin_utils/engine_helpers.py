@@ -24,4 +24,3 @@ def changed_region(before: bytes, after: bytes) -> tuple[int, int, int]:
         end_b -= 1
         end_a -= 1
     return start, end_b, end_a
-

@@ -41,7 +41,8 @@ LOCKS = [
      SITE_PATH, ["mode"], "locked by the <location path=\"Default Web Site\">"),
     ("overrideMode=Deny on a broader location", state("mode='InProc'", "Default Web Site", 'overrideMode="Deny"'), "",
      f"{SITE_PATH}/shop", ["mode"], "allowOverride=false / overrideMode=Deny"),
-    ("allowOverride=false without the section locks nothing", '  <location path="Default Web Site" allowOverride="false"><system.web><pages/></system.web></location>\n', "",
+    ("allowOverride=false without the section locks nothing",
+     '  <location path="Default Web Site" allowOverride="false"><system.web><pages/></system.web></location>\n', "",
      SITE_PATH, ["mode"], None),
     ("lock on another site's location does not bind", state("mode='InProc'", "Intranet", 'allowOverride="false"'), "",
      SITE_PATH, ["mode"], None),
@@ -53,10 +54,14 @@ LOCKS = [
     ("lockAllAttributesExcept allowing it", state("lockAllAttributesExcept='timeout'"), "", SITE_PATH, ["timeout"], None),
     ("lockElements concerns child elements only", state("lockElements='providers'"), "", SITE_PATH, ["mode"], None),
     ("the target's own lock binds only below it", "", state("lockItem='true' lockAttributes='*'"), SITE_PATH, ["mode"], None),
-    ("a top-level lock in the target file binds its locations", "", state("lockAttributes='mode'"), f"{SITE_PATH}/shop", ["mode"], "mode locked at"),
-    ("a location lock in the target file binds deeper locations", "", state("", "shop", 'allowOverride="false"'), f"{SITE_PATH}/shop/eu", ["mode"], "locked by"),
-    ("a location for the target path itself does not bind in the same file", "", state("lockItem='true'", "shop"), f"{SITE_PATH}/shop", ["mode"], None),
-    ("encrypted section above", '  <system.web><sessionState configProtectionProvider="RsaProtectedConfigurationProvider"><EncryptedData/></sessionState></system.web>\n', "",
+    ("a top-level lock in the target file binds its locations", "", state("lockAttributes='mode'"),
+     f"{SITE_PATH}/shop", ["mode"], "mode locked at"),
+    ("a location lock in the target file binds deeper locations", "", state("", "shop", 'allowOverride="false"'),
+     f"{SITE_PATH}/shop/eu", ["mode"], "locked by"),
+    ("a location for the target path itself does not bind in the same file", "", state("lockItem='true'", "shop"),
+     f"{SITE_PATH}/shop", ["mode"], None),
+    ("encrypted section above",
+     '  <system.web><sessionState configProtectionProvider="RsaProtectedConfigurationProvider"><EncryptedData/></sessionState></system.web>\n', "",
      SITE_PATH, ["mode"], "encrypted"),
     ("configSource above", state("configSource='session.config'"), "", SITE_PATH, ["mode"], "configSource='session.config'"),
 ]
@@ -65,12 +70,12 @@ LOCKS = [
 @pytest.mark.parametrize("case, webroot, target, target_path, attributes, refusal", LOCKS, ids=[row[0] for row in LOCKS])
 def test_locks(case, webroot, target, target_path, attributes, refusal):
     ancestors = [framework_layer(MACHINE, "MACHINE", ""), framework_layer(WEBROOT, "WEBROOT", webroot)]
-    check = lambda: _guards.check_locks(ancestors, site_layer(target), target_path, "sessionState", attributes)  # noqa: E731
+    layer = site_layer(target)
     if refusal is None:
-        check()
+        _guards.check_locks(ancestors, layer, target_path, "sessionState", attributes)
         return
     with pytest.raises(ConfigError) as info:
-        check()
+        _guards.check_locks(ancestors, layer, target_path, "sessionState", attributes)
     assert refusal in info.value.reason
     assert info.value.path in (WEBROOT, SITE)
 

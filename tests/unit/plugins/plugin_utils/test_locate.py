@@ -59,7 +59,8 @@ REFUSED = [
      "  <system.web>\n    <sessionState />\n  </system.web>\n  <location path=\".\"><system.web><sessionState /></system.web></location>\n",
      ".", "defined 2 times"),
     ("two locations for one path",
-     "  <location path=\"a\"><system.web><sessionState /></system.web></location>\n  <location path=\"A/\"><system.web><sessionState /></system.web></location>\n",
+     "  <location path=\"a\"><system.web><sessionState /></system.web></location>\n"
+     "  <location path=\"A/\"><system.web><sessionState /></system.web></location>\n",
      "a", "defined 2 times for location path 'a'"),
     ("wrong case",
      "  <system.web>\n    <sessionstate mode=\"InProc\" />\n  </system.web>\n",

@@ -73,14 +73,14 @@ GOLDEN = [
 def test_golden_splice(case, before, edits, after, newline):
     doc = _xmlfile.parse(PATH, config(before, newline=newline))
     element_edits = [_splice.ElementEdit(name, _locate.find(doc, path, name), values) for name, path, values in edits]
-    text, _ = _splice.render(doc, element_edits)
+    text = _splice.render(doc, element_edits)[0]
     assert doc.encode(text) == config(after, newline=newline)
 
 
 def test_tab_indented_file_gets_tabs():
     before = config("\t<system.web>\n\t\t<pages />\n\t</system.web>\n", bom=True)
     doc = _xmlfile.parse(PATH, before)
-    text, _ = _splice.render(doc, [_splice.ElementEdit("sessionState", _locate.find(doc, "x", "sessionState"), [("mode", "Off")])])
+    text = _splice.render(doc, [_splice.ElementEdit("sessionState", _locate.find(doc, "x", "sessionState"), [("mode", "Off")])])[0]
     after = doc.encode(text)
     assert after.startswith(b"\xef\xbb\xbf")
     assert after.endswith(b"\t</system.web>\r\n\t<location path=\"x\">\r\n\t\t<system.web>\r\n\t\t\t<sessionState mode=\"Off\" />"
@@ -93,7 +93,7 @@ def test_only_the_start_tag_changes():
     before = config(body)
     doc = _xmlfile.parse(PATH, before)
     tag = doc.root.children[0].children[0]
-    text, _ = _splice.render(doc, [_splice.ElementEdit("sessionState", _locate.find(doc, "", "sessionState"), [("timeout", "25")])])
+    text = _splice.render(doc, [_splice.ElementEdit("sessionState", _locate.find(doc, "", "sessionState"), [("timeout", "25")])])[0]
     after = doc.encode(text)
     start, end_before, end_after = changed_region(before, after)
     assert before[start:end_before] == b"0" and after[start:end_after] == b"5"
@@ -101,9 +101,10 @@ def test_only_the_start_tag_changes():
 
 
 def test_legacy_code_page_gets_character_references_for_unencodable_values():
-    before = '<?xml version="1.0" encoding="windows-1252"?>\r\n<configuration><system.web><sessionState cookieName="Ä" /></system.web></configuration>'.encode("cp1252")
+    before = ('<?xml version="1.0" encoding="windows-1252"?>\r\n'
+              '<configuration><system.web><sessionState cookieName="Ä" /></system.web></configuration>').encode("cp1252")
     doc = _xmlfile.parse(PATH, before)
-    text, _ = _splice.render(doc, [_splice.ElementEdit("sessionState", _locate.find(doc, "", "sessionState"), [("cookieName", "ÄΩ")])])
+    text = _splice.render(doc, [_splice.ElementEdit("sessionState", _locate.find(doc, "", "sessionState"), [("cookieName", "ÄΩ")])])[0]
     after = doc.encode(text)
     reparsed = _xmlfile.parse(PATH, after)
     assert reparsed.root.children[0].children[0].get("cookieName") == "ÄΩ"

@@ -12,7 +12,8 @@ from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import ConfigEr
 from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.engine_helpers import config
 
 PATH = "C:\\inetpub\\wwwroot\\web.config"
-DOC = '<?xml version="1.0" encoding="{enc}"?>\r\n<configuration>\r\n  <system.web>\r\n    <sessionState mode="InProc" cookieName="Ä€" />\r\n  </system.web>\r\n</configuration>\r\n'
+DOC = ('<?xml version="1.0" encoding="{enc}"?>\r\n<configuration>\r\n  <system.web>\r\n'
+       '    <sessionState mode="InProc" cookieName="Ä€" />\r\n  </system.web>\r\n</configuration>\r\n')
 
 DECODING = [
     # (bytes, expected encoding, expected bom)

@@ -1,0 +1,121 @@
+"""Engine benchmark: parse + plan + splice + verify against a bare hardened lxml parse.
+
+Generates configs of growing size, then times both side by side in fresh subprocesses (so peak
+RSS is per measurement) and prints a Markdown table. Goals (issue 3): at most 3x the bare parse
+time, peak memory at most 2x the bare parse's, linear growth.
+
+    python benchmarks/engine.py [--sizes 1 10 50] [--repeat 3] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _setting(index: int) -> str:
+    return f'    <add key="setting.{index}" value="value &amp; more {index}" />\r\n    <!-- note {index} -->\r\n'
+
+
+def _location(index: int) -> str:
+    return (f'  </appSettings>\r\n  <location path="Default Web Site/app{index}">\r\n    <system.web>\r\n'
+            f'      <authorization><deny users="?" /><allow roles="r{index}" /></authorization>\r\n'
+            f'    </system.web>\r\n    <system.webServer>\r\n      <rewrite><rules><rule name="r{index}">'
+            f'<match url="^a{index}/(.*)" /><action type="Rewrite" url="b/{{R:1}}" /></rule></rules></rewrite>\r\n'
+            f"    </system.webServer>\r\n  </location>\r\n  <appSettings>\r\n")
+
+
+def generate(megabytes: float) -> bytes:
+    """A root web.config-like file: appSettings, many <location>s, rewrite rules, comments, CRLF."""
+    head = ('\ufeff<?xml version="1.0" encoding="utf-8"?>\r\n<!-- generated for the engine benchmark -->\r\n'
+            "<configuration>\r\n  <appSettings>\r\n")
+    tail = ('  <system.web>\r\n    <compilation debug="false" targetFramework="4.8" />\r\n'
+            '    <sessionState mode="StateServer"\r\n                  timeout="30" />\r\n  </system.web>\r\n</configuration>\r\n')
+    target = int(megabytes * 1024 * 1024)
+    parts, size, index = [head], len(head), 0
+    while size < target:
+        block = _setting(index) if index % 2 else _location(index)
+        parts.append(block)
+        size += len(block)
+        index += 1
+    parts.append("  </appSettings>\r\n" + tail)
+    return "".join(parts).encode("utf-8")
+
+
+CHILD = r"""
+import resource, sys, time
+sys.path.insert(0, sys.argv[3])
+from lxml import etree
+from ansible_collections.iis.aspnet.plugins.plugin_utils import _guards, _plan, _xmlfile
+data = open(sys.argv[2], "rb").read()
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+start = time.perf_counter()
+if sys.argv[1] == "bare":
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    tree = etree.fromstring(data, parser)
+else:
+    doc = _xmlfile.parse("C:\\bench\\web.config", data)
+    layer = _guards.Layer(doc, "MACHINE/WEBROOT", "WEBROOT", lambda p: "MACHINE/WEBROOT/APPHOST/" + p if p else "MACHINE/WEBROOT")
+    plan = _plan.plan_file(layer, "", "MACHINE/WEBROOT", {("sessionState", "mode"): "InProc", ("sessionState", "timeout"): "20"})
+    assert plan.changed and len(plan.changes) == 2
+elapsed = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(elapsed, (peak - base) * 1024)
+"""
+
+
+def measure(kind: str, path: str, farm: str, repeat: int) -> tuple[float, int]:
+    runs = []
+    for _attempt in range(repeat):
+        out = subprocess.run([sys.executable, "-c", CHILD, kind, path, farm], check=True, capture_output=True, text=True).stdout
+        seconds, peak = out.split()
+        runs.append((float(seconds), int(peak)))
+    return min(run[0] for run in runs), min(run[1] for run in runs)
+
+
+def collections_farm() -> str:
+    farm = os.path.join(REPO, "build", "collections")
+    link = os.path.join(farm, "ansible_collections", "iis", "aspnet")
+    if not os.path.islink(link):
+        os.makedirs(os.path.dirname(link), exist_ok=True)
+        os.symlink(REPO, link)
+    return farm
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=float, nargs="+", default=[1, 10, 50])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json")
+    args = parser.parse_args()
+    farm = collections_farm()
+    rows = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for size in args.sizes:
+            path = os.path.join(scratch, f"web-{size}.config")
+            with open(path, "wb") as handle:
+                handle.write(generate(size))
+            bare_time, bare_mem = measure("bare", path, farm, args.repeat)
+            time_, mem = measure("engine", path, farm, args.repeat)
+            rows.append({"mb": round(os.path.getsize(path) / 2**20, 1), "bare_s": bare_time, "engine_s": time_,
+                         "time_ratio": time_ / bare_time, "bare_peak_mb": bare_mem / 2**20,
+                         "engine_peak_mb": mem / 2**20, "memory_ratio": mem / bare_mem})
+    print("| size (MB) | bare lxml parse (s) | engine (s) | time ratio | bare peak (MB) | engine peak (MB) | memory ratio |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for row in rows:
+        print(f"| {row['mb']} | {row['bare_s']:.3f} | {row['engine_s']:.3f} | {row['time_ratio']:.2f}x | "
+              f"{row['bare_peak_mb']:.0f} | {row['engine_peak_mb']:.0f} | {row['memory_ratio']:.2f}x |")
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as handle:
+            json.dump(rows, handle, indent=2)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,142 @@
+"""Planning one file: only what is asked, runtime rules on the value in effect, locks, fidelity."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ansible_collections.iis.aspnet.plugins.plugin_utils import _guards, _locate, _plan, _xmlfile
+from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import ConfigError
+from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.engine_helpers import changed_region, config
+
+WEBROOT = "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\Config\\web.config"
+MACHINE = "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\Config\\machine.config"
+OWN = "MACHINE/WEBROOT"
+
+
+def layer(data: bytes, path=WEBROOT, own=OWN, level="WEBROOT"):
+    doc = _xmlfile.parse(path, data)
+    return _guards.Layer(doc, own, level, lambda p: f"MACHINE/WEBROOT/APPHOST/{p}" if _locate.normalise(p) else own)
+
+
+def machine(body: str):
+    return layer(config(body), MACHINE, "MACHINE", "MACHINE")
+
+
+def no_ancestors_expected():
+    raise AssertionError("files above the target were read although nothing changes")
+
+
+STATE = "  <system.web>\n    <sessionState mode=\"InProc\" timeout=\"20\" cookieless=\"UseCookies\" compressionEnabled=\"True\" />\n  </system.web>\n"
+
+IN_LINE = [
+    {("sessionState", "mode"): "InProc"},
+    {("sessionState", "timeout"): "20"},
+    {("sessionState", "cookieless"): "UseCookies", ("sessionState", "compressionEnabled"): "true"},
+]
+
+
+@pytest.mark.parametrize("desired", IN_LINE)
+def test_nothing_to_do_reads_nothing_above_and_keeps_bytes(desired):
+    data = config(STATE)
+    plan = _plan.plan_file(layer(data), "", OWN, desired, ancestors=no_ancestors_expected)
+    assert not plan.changed and plan.changes == [] and plan.after is data
+
+
+def test_a_change_touches_only_what_is_asked():
+    data = config(STATE)
+    plan = _plan.plan_file(layer(data), "", OWN, {("sessionState", "mode"): "StateServer", ("sessionState", "timeout"): "20"})
+    assert [(c.attribute, c.before, c.after) for c in plan.changes] == [("mode", "InProc", "StateServer")]
+    assert plan.after == data.replace(b'mode="InProc"', b'mode="StateServer"')
+
+
+def test_applying_twice_equals_applying_once():
+    desired = {("sessionState", "mode"): "SQLServer", ("sessionState", "timeout"): "600000",
+               ("sessionPageState", "historySize"): "4"}
+    first = _plan.plan_file(layer(config("  <appSettings />\n")), "Default Web Site", OWN + "/APPHOST/Default Web Site", desired)
+    second = _plan.plan_file(layer(first.after), "Default Web Site", OWN + "/APPHOST/Default Web Site", desired)
+    assert first.changed and not second.changed and second.after == first.after
+
+
+# (case, target body, machine.config body, desired, refusal fragment or None)
+RULES = [
+    ("timeout above a year with the file's InProc", STATE, "", {("sessionState", "timeout"): "525601"}, "rejected by ASP.NET"),
+    ("Infinite with the default mode (InProc)", "", "", {("sessionState", "timeout"): "Infinite"}, "rejected by ASP.NET"),
+    ("a year with SQLServer inherited from machine.config", "", "  <system.web><sessionState mode=\"SQLServer\" /></system.web>\n",
+     {("sessionState", "timeout"): "600000"}, None),
+    ("the target's own mode wins over the inherited one", "  <system.web><sessionState mode=\"StateServer\" /></system.web>\n",
+     "  <system.web><sessionState mode=\"SQLServer\" /></system.web>\n", {("sessionState", "timeout"): "600000"}, "rejected by ASP.NET"),
+    ("locked above", "", "  <system.web><sessionState lockAttributes=\"timeout\" /></system.web>\n",
+     {("sessionState", "timeout"): "10"}, "timeout locked at"),
+    ("encrypted here",
+     "  <system.web><sessionState configProtectionProvider=\"RsaProtectedConfigurationProvider\"><EncryptedData /></sessionState></system.web>\n",
+     "", {("sessionState", "mode"): "Off"}, "is encrypted"),
+]
+
+
+@pytest.mark.parametrize("case, body, machine_body, desired, refusal", RULES, ids=[row[0] for row in RULES])
+def test_rules_judge_the_value_in_effect(case, body, machine_body, desired, refusal):
+    data = config(body)
+    def ancestors():
+        return [machine(machine_body)]
+
+    if refusal is None:
+        assert _plan.plan_file(layer(data), "", OWN, desired, ancestors=ancestors).changed
+        return
+    with pytest.raises(ConfigError) as info:
+        _plan.plan_file(layer(data), "", OWN, desired, ancestors=ancestors)
+    assert refusal in info.value.reason
+
+
+# ---------------------------------------------------------------- property: fidelity
+ATTRIBUTE_VALUES = {
+    ("sessionState", "mode"): st.sampled_from(["Off", "InProc", "StateServer", "SQLServer"]),
+    ("sessionState", "cookieless"): st.sampled_from(["UseUri", "UseCookies", "AutoDetect", "true", "false"]),
+    ("sessionState", "cookieName"): st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=12),
+    ("sessionState", "regenerateExpiredSessionId"): st.sampled_from(["true", "false"]),
+    ("sessionPageState", "historySize"): st.integers(1, 50).map(str),
+}
+
+
+@st.composite
+def documents(draw):
+    indent = draw(st.sampled_from(["  ", "    ", "\t"]))
+    quote = draw(st.sampled_from(['"', "'"]))
+    newline = draw(st.sampled_from(["\r\n", "\n"]))
+    existing = draw(st.dictionaries(st.sampled_from(["mode", "timeout", "cookieName"]), st.sampled_from(["InProc", "20", "x"]), max_size=3))
+    attributes = "".join(f"{draw(st.sampled_from([' ', newline + indent * 3]))}{name}={quote}{value}{quote}" for name, value in existing.items())
+    state = {"absent": "", "empty": f"<sessionState{attributes}{draw(st.sampled_from(['/>', ' />']))}",
+             "pair": f"<sessionState{attributes}></sessionState>"}[draw(st.sampled_from(["absent", "empty", "pair"]))]
+    group = draw(st.sampled_from(["none", "empty", "full"]))
+    body = draw(st.sampled_from(["", f"{indent}<!-- comment with <sessionState/> -->\n"]))
+    if group == "empty":
+        body += f"{indent}<system.web />\n"
+    elif group == "full":
+        body += f"{indent}<system.web>\n{indent * 2}<pages validateRequest={quote}false{quote} />\n"
+        body += f"{indent * 2}{state}\n" if state else ""
+        body += f"{indent}</system.web>\n"
+    location = draw(st.sampled_from(["", "Default Web Site", "Default Web Site/shop"]))
+    desired = draw(st.dictionaries(st.sampled_from(sorted(ATTRIBUTE_VALUES)), st.just(None), min_size=1))
+    desired = {key: draw(ATTRIBUTE_VALUES[key]) for key in desired}
+    return config(body, bom=draw(st.booleans()), newline=newline), location, desired
+
+
+@settings(max_examples=300, deadline=None)
+@given(documents())
+def test_property_bytes_outside_the_edit_stay_and_the_plan_reads_back(case):
+    data, location, desired = case
+    target_path = f"{OWN}/APPHOST/{location}" if location else OWN
+    plan = _plan.plan_file(layer(data), location, target_path, desired)
+    doc = _xmlfile.parse(WEBROOT, plan.after)
+    for (element, name), value in desired.items():
+        assert _locate.find(doc, location, element).element.get(name) == value
+    if plan.changed:
+        start, end_before, _end_after = changed_region(data, plan.after)
+        before = _xmlfile.parse(WEBROOT, data)
+        # Everything before the first changed byte and after the last is the original, and the
+        # changed region lies inside the configuration element (never in the prolog or after it).
+        assert len(before.encode(before.text[:before.root.head_end])) <= start
+        assert end_before <= len(before.encode(before.text[:before.root.close_start]))
+    again = _plan.plan_file(layer(plan.after), location, target_path, desired)
+    assert not again.changed and again.after == plan.after

@@ -1,0 +1,102 @@
+"""A whole run on the sample server tree: targets, reads per file, plans, creation, refusals."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ansible_collections.iis.aspnet.plugins.plugin_utils import _image, _session
+from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import ConfigError, OptionError
+
+SAMPLE = Path(__file__).resolve().parents[4] / "examples" / "sample-server"
+F64 = "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\Config\\web.config"
+F32 = "C:\\Windows\\Microsoft.NET\\Framework\\v4.0.30319\\Config\\web.config"
+
+
+@pytest.fixture
+def tree(tmp_path):
+    root = tmp_path / "image"
+    shutil.copytree(SAMPLE, root)
+    return root
+
+
+class CountingImage(_image.LocalImage):
+    def __init__(self, root):
+        super().__init__(str(root))
+        self.reads: list[str] = []
+
+    def read(self, path):
+        self.reads.append(path)
+        return super().read(path)
+
+
+def apply(tree: Path, run) -> None:
+    image = _image.LocalImage(str(tree))
+    for plan in run.files:
+        if plan.changed:
+            found = image.locate(plan.path) or _image.exact(str(tree), plan.path)
+            Path(found).write_bytes(plan.after)
+
+
+def test_seed_procedure_changes_both_root_web_configs_then_is_steady(tree):
+    host = CountingImage(tree)
+    run = _session.plan_run({"mode": "InProc"}, host)
+    assert [(p.path, p.changed) for p in run.files] == [(F64, True), (F32, True)]
+    assert [(c.attribute, c.before, c.after) for p in run.files for c in p.changes] == [("mode", None, "InProc"), ("mode", "StateServer", "InProc")]
+    assert len(host.reads) == 4  # two targets, then the two machine.config files above them (a change is planned)
+    apply(tree, run)
+    steady = CountingImage(tree)
+    again = _session.plan_run({"mode": "InProc"}, steady)
+    assert not again.changed and steady.reads == [F64, F32]  # steady state: one read per target file
+
+
+def test_untouched_files_keep_their_bytes(tree):
+    before = {p: p.read_bytes() for p in tree.rglob("*") if p.is_file()}
+    apply(tree, _session.plan_run({"mode": "InProc"}, _image.LocalImage(str(tree))))
+    changed = sorted(str(p.relative_to(tree)) for p in before if p.read_bytes() != before[p])
+    assert changed == ["C/Windows/Microsoft.NET/Framework/v4.0.30319/Config/web.config",
+                       "C/Windows/Microsoft.NET/Framework64/v4.0.30319/Config/web.config"]
+
+
+def test_missing_application_web_config_is_created(tree):
+    run = _session.plan_run({"site": "Intranet/hr", "mode": "InProc"}, _image.LocalImage(str(tree)))
+    (plan,) = run.files
+    assert plan.created and plan.before == b"" and plan.path.lower() == "d:\\sites\\intranet\\hr\\web.config"
+    assert plan.after.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\r\n<configuration>\r\n')
+    assert b'<sessionState mode="InProc" />' in plan.after
+
+
+def test_site_level_writes_a_location_in_the_site_root(tree):
+    run = _session.plan_run({"site": "Default Web Site/shop", "commit": "SITE", "mode": "Off"}, _image.LocalImage(str(tree)))
+    (plan,) = run.files
+    assert plan.path.lower().endswith("inetpub\\wwwroot\\web.config") and plan.location == "shop"
+
+
+@pytest.mark.parametrize("options, error, fragment", [
+    ({"mode": "InProc", "commit": "APPHOST"}, OptionError, "ASP.NET"),
+    ({"mode": "InProc", "site": "Default Web Site/images"}, OptionError, "application"),
+    ({"mode": "InProc", "site": "Nope"}, OptionError, "Default Web Site"),
+    ({"mode": "InProc", "bitness": [64], "framework_version": "v2.0", "site": None}, None, None),
+])
+def test_refusals(tree, options, error, fragment):
+    if error is None:
+        assert _session.plan_run(options, _image.LocalImage(str(tree))).files
+        return
+    with pytest.raises(error) as info:
+        _session.plan_run(options, _image.LocalImage(str(tree)))
+    assert fragment in str(info.value)
+
+
+def test_missing_root_web_config_is_an_error(tree):
+    (tree / "C/Windows/Microsoft.NET/Framework/v4.0.30319/Config/web.config").unlink()
+    with pytest.raises(ConfigError, match="not found: .NET Framework v4.0 \\(32-bit\\)"):
+        _session.plan_run({"mode": "InProc"}, _image.LocalImage(str(tree)))
+
+
+def test_missing_default_framework64_tree_is_skipped_with_a_warning(tree):
+    shutil.rmtree(tree / "C/Windows/Microsoft.NET/Framework64")
+    run = _session.plan_run({"mode": "InProc"}, _image.LocalImage(str(tree)))
+    assert [p.path for p in run.files] == [F32]
+    assert any("64-bit" in warning for warning in run.warnings)
