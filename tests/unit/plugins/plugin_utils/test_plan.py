@@ -78,6 +78,7 @@ RULES = [
 @pytest.mark.parametrize("case, body, machine_body, desired, refusal", RULES, ids=[row[0] for row in RULES])
 def test_rules_judge_the_value_in_effect(case, body, machine_body, desired, refusal):
     data = config(body)
+
     def ancestors():
         return [machine(machine_body)]
 
