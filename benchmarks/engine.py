@@ -20,41 +20,58 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def _setting(index: int) -> str:
-    return f'    <add key="setting.{index}" value="value &amp; more {index}" />\r\n    <!-- note {index} -->\r\n'
+    return f'    <add key="setting.{index}" value="value &amp; more {index}" />\r\n'
+
+
+def _rule(index: int) -> str:
+    return (f'        <rule name="r{index}" stopProcessing="true"><match url="^a{index}/(.*)" />'
+            f'<action type="Rewrite" url="b/{{R:1}}" /></rule>\r\n')
 
 
 def _location(index: int) -> str:
-    return (f'  </appSettings>\r\n  <location path="Default Web Site/app{index}">\r\n    <system.web>\r\n'
+    return (f'  <location path="Default Web Site/app{index}">\r\n    <system.web>\r\n'
             f'      <authorization><deny users="?" /><allow roles="r{index}" /></authorization>\r\n'
-            f'    </system.web>\r\n    <system.webServer>\r\n      <rewrite><rules><rule name="r{index}">'
-            f'<match url="^a{index}/(.*)" /><action type="Rewrite" url="b/{{R:1}}" /></rule></rules></rewrite>\r\n'
-            f"    </system.webServer>\r\n  </location>\r\n  <appSettings>\r\n")
+            f"    </system.web>\r\n  </location>\r\n")
 
 
-def generate(megabytes: float) -> bytes:
-    """A root web.config-like file: appSettings, many <location>s, rewrite rules, comments, CRLF."""
-    head = ('\ufeff<?xml version="1.0" encoding="utf-8"?>\r\n<!-- generated for the engine benchmark -->\r\n'
-            "<configuration>\r\n  <appSettings>\r\n")
-    tail = ('  <system.web>\r\n    <compilation debug="false" targetFramework="4.8" />\r\n'
-            '    <sessionState mode="StateServer"\r\n                  timeout="30" />\r\n  </system.web>\r\n</configuration>\r\n')
+def generate(megabytes: float, shape: str = "sections") -> bytes:
+    """A root web.config-like file with a UTF-8 BOM, CRLF, comments and a multi-line sessionState.
+
+    ``sections``: the bytes sit in a few big sections (appSettings, rewrite rules) and one
+    <location> per 200 settings, as in large real configs. ``locations``: one <location> per
+    400 bytes, the worst case for the engine, which keeps a record of every top-level element.
+    """
     target = int(megabytes * 1024 * 1024)
-    parts, size, index = [head], len(head), 0
+    head = ('\ufeff<?xml version="1.0" encoding="utf-8"?>\r\n<!-- generated for the engine benchmark -->\r\n'
+            "<configuration>\r\n")
+    state = ('  <system.web>\r\n    <compilation debug="false" targetFramework="4.8" />\r\n'
+             '    <sessionState mode="StateServer"\r\n                  timeout="30" />\r\n  </system.web>\r\n')
+    per_location = 1 if shape == "locations" else 200
+    settings, rules, locations, size, index = [], [], [], len(head) + len(state), 0
     while size < target:
-        block = _setting(index) if index % 2 else _location(index)
-        parts.append(block)
-        size += len(block)
+        item = _setting(index) if shape == "sections" or index % 2 else ""
+        rule = _rule(index) if shape == "sections" and index % 2 == 0 else ""
+        location = _location(index) if index % per_location == 0 else ""
+        settings.append(item)
+        rules.append(rule)
+        locations.append(location)
+        size += len(item) + len(rule) + len(location)
         index += 1
-    parts.append("  </appSettings>\r\n" + tail)
-    return "".join(parts).encode("utf-8")
+    body = ["  <appSettings>\r\n    <!-- application settings -->\r\n", *settings, "  </appSettings>\r\n",
+            "  <system.webServer>\r\n    <rewrite>\r\n      <rules>\r\n", *rules,
+            "      </rules>\r\n    </rewrite>\r\n  </system.webServer>\r\n", *locations, state]
+    return (head + "".join(body) + "</configuration>\r\n").encode("utf-8")
 
 
 CHILD = r"""
-import resource, sys, time
+import sys, time
 sys.path.insert(0, sys.argv[3])
 from lxml import etree
 from ansible_collections.iis.aspnet.plugins.plugin_utils import _guards, _plan, _xmlfile
 data = open(sys.argv[2], "rb").read()
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def status(key):  # KiB; VmHWM belongs to this process image (ru_maxrss would carry the parent's over exec)
+    return next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith(key + ":"))
+base = status("VmRSS")
 start = time.perf_counter()
 if sys.argv[1] == "bare":
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
@@ -65,8 +82,8 @@ else:
     plan = _plan.plan_file(layer, "", "MACHINE/WEBROOT", {("sessionState", "mode"): "InProc", ("sessionState", "timeout"): "20"})
     assert plan.changed and len(plan.changes) == 2
 elapsed = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(elapsed, (peak - base) * 1024)
+peak = status("VmHWM")
+print(elapsed, max(peak - base, 1) * 1024)
 """
 
 
@@ -92,24 +109,26 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=float, nargs="+", default=[1, 10, 50])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--shapes", nargs="+", default=["sections", "locations"], choices=["sections", "locations"])
     parser.add_argument("--json")
     args = parser.parse_args()
     farm = collections_farm()
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
-        for size in args.sizes:
-            path = os.path.join(scratch, f"web-{size}.config")
-            with open(path, "wb") as handle:
-                handle.write(generate(size))
-            bare_time, bare_mem = measure("bare", path, farm, args.repeat)
-            time_, mem = measure("engine", path, farm, args.repeat)
-            rows.append({"mb": round(os.path.getsize(path) / 2**20, 1), "bare_s": bare_time, "engine_s": time_,
-                         "time_ratio": time_ / bare_time, "bare_peak_mb": bare_mem / 2**20,
-                         "engine_peak_mb": mem / 2**20, "memory_ratio": mem / bare_mem})
-    print("| size (MB) | bare lxml parse (s) | engine (s) | time ratio | bare peak (MB) | engine peak (MB) | memory ratio |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+        for shape in args.shapes:
+            for size in args.sizes:
+                path = os.path.join(scratch, f"web-{shape}-{size}.config")
+                with open(path, "wb") as handle:
+                    handle.write(generate(size, shape))
+                bare_time, bare_mem = measure("bare", path, farm, args.repeat)
+                time_, mem = measure("engine", path, farm, args.repeat)
+                rows.append({"shape": shape, "mb": round(os.path.getsize(path) / 2**20, 1), "bare_s": bare_time,
+                             "engine_s": time_, "time_ratio": time_ / bare_time, "bare_peak_mb": bare_mem / 2**20,
+                             "engine_peak_mb": mem / 2**20, "memory_ratio": mem / bare_mem})
+    print("| shape | size (MB) | bare lxml parse (s) | engine (s) | time ratio | bare peak (MB) | engine peak (MB) | memory ratio |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for row in rows:
-        print(f"| {row['mb']} | {row['bare_s']:.3f} | {row['engine_s']:.3f} | {row['time_ratio']:.2f}x | "
+        print(f"| {row['shape']} | {row['mb']} | {row['bare_s']:.3f} | {row['engine_s']:.3f} | {row['time_ratio']:.2f}x | "
               f"{row['bare_peak_mb']:.0f} | {row['engine_peak_mb']:.0f} | {row['memory_ratio']:.2f}x |")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:

@@ -63,7 +63,7 @@ def locations(doc: ConfigDoc) -> list[Tag]:
 def places(doc: ConfigDoc, element: str) -> list[Place]:
     """Every definition of ``element`` in the file, top level first, in document order."""
     found = []
-    for path, location, container in _containers(doc):
+    for path, location, container in _containers(doc, element):
         for group in container.child_elements(SECTION_GROUP):
             _refuse_wrong_case(doc, group, element)
             for tag in group.child_elements(element):
@@ -107,10 +107,11 @@ def _node_children(node, name: str) -> list:
     return list(node.iterchildren("{*}" + name))
 
 
-def _containers(doc: ConfigDoc):
+def _containers(doc: ConfigDoc, element: str):
     yield "", None, doc.root
     for location in locations(doc):
-        yield normalise(location.get("path")), location, location
+        if doc.mentions(location, element):  # the others cannot hold it: no need to look inside
+            yield normalise(location.get("path")), location, location
 
 
 def _insertion_container(doc: ConfigDoc, path: str) -> Tag | None:

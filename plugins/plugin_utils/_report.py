@@ -75,8 +75,18 @@ def unified_diff(path: str, before: bytes, after: bytes, encoding: str, context:
     return "\n".join(header + body) + "\n"
 
 
+_WHOLE_FILE_LINES = 20000
+
+
 def _window(old: list[str], new: list[str], context: int) -> tuple[int, int, int]:
-    """Lines worth matching: the changed middle plus context (edits are local; files can be huge)."""
+    """Lines worth matching: the changed middle plus context, for big files.
+
+    Our edits are local and a config file can have a million lines, which SequenceMatcher
+    cannot match in reasonable time. Small files are matched whole, so their hunks are exactly
+    difflib's (trimming can pick another, equally valid, alignment among repeated lines).
+    """
+    if len(old) + len(new) <= _WHOLE_FILE_LINES:
+        return 0, len(old), len(new)
     limit = min(len(old), len(new))
     prefix = 0
     while prefix < limit and old[prefix] == new[prefix]:
@@ -114,6 +124,26 @@ def _range(start: int, stop: int) -> str:
     if length == 1:
         return str(start + 1)
     return f"{start + 1 if length else start},{length}"
+
+
+# ---------------------------------------------------------------------------------------------
+# the module's result (DESIGN 2.1)
+
+
+def run_result(run, backups: dict, service, commit: str | None, site: str | None) -> dict:
+    """files, changes, service and appcmd of a run; every value that may hold a secret is masked."""
+    commit = commit or (run.targets[0].commit if run.targets else "WEBROOT")
+    return {
+        "files": [{"path": plan.path, "changed": plan.changed, "backup_file": backups.get(plan.path)} for plan in run.files],
+        "changes": [masked_change(change) for plan in run.files for change in plan.changes],
+        "service": service.as_dict() if service is not None else None,
+        "appcmd": appcmd_lines(commit, site, run.settings, [(t.framework_version, t.bitness) for t in run.targets]),
+    }
+
+
+def prepared_diffs(plans) -> list[dict]:
+    """Ansible's diff entries: one prepared (masked) unified diff per changed file."""
+    return [{"prepared": unified_diff(plan.path, plan.before, plan.after, plan.encoding)} for plan in plans if plan.changed]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -169,4 +199,4 @@ def _cmd_quote(value: str) -> str:
     return '"' + re.sub(r"(\\+)\Z", r"\1\1", escaped) + '"'
 
 
-__all__ = ["APPCMD", "Change", "masked_change", "unified_diff", "appcmd_lines"]
+__all__ = ["run_result", "prepared_diffs", "APPCMD", "Change", "masked_change", "unified_diff", "appcmd_lines"]

@@ -73,8 +73,13 @@ def escape(value: str, quote: str) -> str:
     return value.replace('"', "&quot;") if quote == '"' else value.replace("'", "&apos;")
 
 
+# Quote and <x /> styles are judged on the start of the file: enough to see its habits, and a
+# 50 MB file is not counted through four times.
+_STYLE_SAMPLE = 1 << 20
+
+
 def _style(doc: ConfigDoc) -> _Style:
-    text = doc.text
+    text = doc.text[:_STYLE_SAMPLE]
     quote = "'" if text.count("='") > text.count('="') else '"'
     empty_close = "/>" if text.count('"/>') + text.count("'/>") > text.count(" />") else " />"
     return _Style(doc.newline, _indent_unit(doc), quote, empty_close)
@@ -86,7 +91,7 @@ def _indent_unit(doc: ConfigDoc) -> str:
         child_indent = _indent(doc.text, child.start)
         if child_indent and child_indent.startswith(base) and len(child_indent) > len(base):
             return child_indent[len(base):]
-    return "\t" if "\n\t<" in doc.text else "    "
+    return "\t" if "\n\t<" in doc.text[:_STYLE_SAMPLE] else "    "
 
 
 def _indent(text: str, offset: int) -> str | None:

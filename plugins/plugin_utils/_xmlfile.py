@@ -17,6 +17,7 @@ from __future__ import annotations
 import codecs
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import ConfigError
@@ -38,6 +39,9 @@ MAX_BYTES = 64 * 1024 * 1024
 
 # Only these elements are descended into: everything we read or edit lives below them.
 CONTAINERS = frozenset({"configuration", "location", "system.web", "configSections", "sectionGroup"})
+# Descended into only when first needed: a file can hold thousands of <location>s, and a run
+# looks inside the few that can hold the section it is after (see ConfigDoc.mentions).
+LAZY = frozenset({"location"})
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, None),  # must precede UTF-16 LE, which shares its first two bytes
@@ -60,6 +64,7 @@ _MARKUP = re.compile(
     )""",
     re.X,
 )
+_NAMESPACE_DECLARATION = re.compile(r"""\s+xmlns(?::[\w.-]+)?\s*=\s*(?:"[^"]*"|'[^']*')""")
 _ATTRIBUTE = re.compile(rf"""(\s+)({_NAME})(\s*=\s*)(?:"([^"]*)"|'([^']*)')""")
 
 
@@ -86,11 +91,19 @@ class Tag:
     parent: Tag | None = None
     end: int = -1  # just after the end tag's '>' (== head_end when empty)
     close_start: int = -1  # '<' of the end tag (== head_end when empty)
-    children: list[Tag] = field(default_factory=list)
     # Set by the cross-check from lxml: attributes as the parser decodes them, and the name of
     # the first child element. The lxml tree itself is not kept, so its memory goes at once.
     attrib: dict[str, str] = field(default_factory=dict)
     first_child: str | None = None
+    _children: list[Tag] = field(default_factory=list)
+    _pending: Callable[[Tag], None] | None = None  # expands a lazy element on first use
+
+    @property
+    def children(self) -> list[Tag]:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending(self)
+        return self._children
 
     def child_elements(self, name: str) -> list[Tag]:
         return [child for child in self.children if child.name == name]
@@ -109,6 +122,11 @@ class Tag:
         return found
 
 
+@functools.lru_cache(maxsize=16)
+def _mention_pattern(name: str):
+    return re.compile(rf"<{re.escape(name)}[\s/>]", re.IGNORECASE)
+
+
 @dataclass(eq=False)
 class ConfigDoc:
     """A parsed config file: original bytes, decoded text, and the elements we navigate."""
@@ -125,7 +143,11 @@ class ConfigDoc:
         return "\r\n" if "\r\n" in self.text else "\n"
 
     def line(self, offset: int) -> int:
-        return self.text.count("\n", 0, offset) + 1
+        return _line(self.text, offset)
+
+    def mentions(self, tag: Tag, name: str) -> bool:
+        """Whether ``<name`` (any case) occurs inside ``tag``: if not, it cannot hold that element."""
+        return _mention_pattern(name).search(self.text, tag.head_end, tag.close_start) is not None
 
     def encode(self, text: str) -> bytes:
         # Only an inserted value can be unencodable in a legacy code page: write it as a reference.
@@ -143,7 +165,7 @@ def parse(path: str, data: bytes) -> ConfigDoc:
     lxml_root = _lxml_parse(path, data)
     root = _scan(path, text)
     doc = ConfigDoc(path, data, text, encoding, bom, root)
-    _cross_check(doc, root, lxml_root)
+    _cross_check(path, text, root, lxml_root)
     if root.name != "configuration":
         raise ConfigError(path, f"root element is <{root.name}>, not <configuration>: not a .NET config file")
     return doc
@@ -225,30 +247,27 @@ def _lxml_parse(path: str, data: bytes):
         raise ConfigError(path, f"cannot be parsed: {exc}") from None
 
 
-def _scan(path: str, text: str) -> Tag:
-    """Tokenize, keeping Tags for the children of containers and skipping other subtrees."""
-    root = None
-    stack: list[Tag] = []
-    pos = 0
+def _scan(path: str, text: str, parent: Tag | None = None) -> Tag:
+    """Tokenize, keeping Tags for the children of containers and skipping other subtrees.
+
+    With ``parent``, tokenize only its content (expanding a lazy element).
+    """
+    root = parent
+    stack: list[Tag] = [parent] if parent else []
+    pos, end = (parent.head_end, parent.close_start) if parent else (0, len(text))
     while True:
-        match = _MARKUP.search(text, pos)
+        match = _MARKUP.search(text, pos, end)
         if match is None:
             break
         pos = match.end()
         if match.group("open"):
-            tag = Tag(match.group("open"), match.start(), pos, bool(match.group("empty")), len(stack))
+            tag = Tag(match.group("open"), match.start(), pos, bool(match.group("empty")), stack[-1].depth + 1 if stack else 0)
             if stack:
                 tag.parent = stack[-1]
-                stack[-1].children.append(tag)
+                stack[-1]._children.append(tag)  # pylint: disable=protected-access
             elif root is None:
                 root = tag
-            if tag.empty:
-                tag.end = tag.close_start = pos
-            elif tag.name in CONTAINERS:
-                stack.append(tag)
-            else:
-                tag.close_start, tag.end = _skip_subtree(path, text, tag)
-                pos = tag.end
+            pos = _open(path, text, tag, stack)
         elif match.group("close"):
             if not stack or stack[-1].name != match.group("close"):
                 raise ConfigError(path, f"unexpected </{match.group('close')}> at offset {match.start()}")
@@ -256,9 +275,35 @@ def _scan(path: str, text: str) -> Tag:
             tag.close_start, tag.end = match.start(), pos
         else:
             pos = _skip_special(path, text, match)
-    if root is None or stack:
+    if root is None or stack != ([parent] if parent else []):
         raise ConfigError(path, "no complete root element")
     return root
+
+
+def _open(path: str, text: str, tag: Tag, stack: list[Tag]) -> int:
+    """Handle a start tag; return where scanning goes on."""
+    if tag.empty:
+        tag.end = tag.close_start = tag.head_end
+        return tag.head_end
+    if tag.name in CONTAINERS and (tag.name not in LAZY or not stack or stack[-1].parent is not None):
+        stack.append(tag)
+        return tag.head_end
+    tag.close_start, tag.end = _skip_subtree(path, text, tag)
+    if tag.name in CONTAINERS:
+        tag._pending = functools.partial(_expand, path, text)  # pylint: disable=protected-access
+    return tag.end
+
+
+def _expand(path: str, text: str, tag: Tag) -> None:
+    """Tokenize a lazy element's content and cross-check it against lxml's view of it."""
+    _scan(path, text, tag)
+    root = tag
+    while root.parent is not None:
+        root = root.parent
+    # The fragment keeps the namespace declarations of the root, which it may rely on.
+    declarations = "".join(_NAMESPACE_DECLARATION.findall(text, root.start, root.head_end))
+    fragment = f"<fragment{declarations}>{text[tag.start:tag.end]}</fragment>".encode("utf-8")
+    _cross_check(path, text, tag, _lxml_parse(path, fragment)[0], attributes=False)
 
 
 def _skip_special(path: str, text: str, match) -> int:
@@ -283,9 +328,15 @@ def _skip_subtree(path: str, text: str, tag: Tag) -> tuple[int, int]:
         inner = text[tag.head_end:found.start()]
         if "<!" not in inner and "<?" not in inner and not reopen.search(inner):
             return found.start(), found.end()
+    return _find_end(path, text, tag)
+
+
+def _find_end(path: str, text: str, tag: Tag) -> tuple[int, int]:
+    """Exact end of a subtree: jump between the only tokens that matter (same name, comments...)."""
+    pattern = _end_pattern(tag.name)
     depth, pos = 0, tag.head_end
     while True:
-        match = _MARKUP.search(text, pos)
+        match = pattern.search(text, pos)
         if match is None:
             raise ConfigError(path, f"<{tag.name}> at offset {tag.start} is never closed")
         pos = match.end()
@@ -300,27 +351,40 @@ def _skip_subtree(path: str, text: str, tag: Tag) -> tuple[int, int]:
 
 
 @functools.lru_cache(maxsize=256)
+def _end_pattern(name: str):
+    escaped = re.escape(name)
+    return re.compile(rf"""<(?:(?P<open>{escaped})(?:\s(?:[^>"']|"[^"]*"|'[^']*')*?)?(?P<empty>/?)>|/(?P<close>{escaped})\s*>"""
+                      r"|(?P<comment>!--)|(?P<cdata>!\[CDATA\[)|(?P<pi>\?))")
+
+
+@functools.lru_cache(maxsize=256)
 def _subtree_patterns(name: str):
     escaped = re.escape(name)
     return re.compile(rf"</{escaped}\s*>"), re.compile(rf"<{escaped}[\s/>]")
 
 
-def _cross_check(doc: ConfigDoc, tag: Tag, node) -> None:
+def _cross_check(path: str, text: str, tag: Tag, node, attributes: bool = True) -> None:
     """Pair every kept Tag with its lxml element; any disagreement means we cannot edit safely."""
     if _local_name(node) != tag.name.rpartition(":")[2]:
-        raise ConfigError(doc.path, f"internal cross-check failed at line {doc.line(tag.start)}: "
-                                    f"tokenizer saw <{tag.name}>, parser saw <{_local_name(node)}>")
-    tag.attrib = dict(node.attrib)
-    first = next(node.iterchildren(etree.Element), None)
-    tag.first_child = None if first is None else _local_name(first)
-    if tag.name not in CONTAINERS or tag.empty:
+        raise ConfigError(path, f"internal cross-check failed at line {_line(text, tag.start)}: "
+                                f"tokenizer saw <{tag.name}>, parser saw <{_local_name(node)}>")
+    if attributes:
+        tag.attrib = dict(node.attrib)
+        first = next(node.iterchildren(etree.Element), None)
+        tag.first_child = None if first is None else _local_name(first)
+    if tag.name not in CONTAINERS or tag.empty or tag._pending is not None:  # pylint: disable=protected-access
         return
     nodes = list(node.iterchildren(etree.Element))
-    if len(nodes) != len(tag.children):
-        raise ConfigError(doc.path, f"internal cross-check failed in <{tag.name}> at line {doc.line(tag.start)}: "
-                                    f"{len(tag.children)} child elements seen, parser has {len(nodes)}")
-    for child, child_node in zip(tag.children, nodes):
-        _cross_check(doc, child, child_node)
+    children = tag._children  # pylint: disable=protected-access
+    if len(nodes) != len(children):
+        raise ConfigError(path, f"internal cross-check failed in <{tag.name}> at line {_line(text, tag.start)}: "
+                                f"{len(children)} child elements seen, parser has {len(nodes)}")
+    for child, child_node in zip(children, nodes):
+        _cross_check(path, text, child, child_node)
+
+
+def _line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
 
 
 def _local_name(node) -> str:

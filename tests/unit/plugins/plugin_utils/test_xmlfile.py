@@ -121,3 +121,22 @@ def test_parse_tree_refuses_dtds_too(data):
 def test_parse_tree_reads_utf16():
     tree = _xmlfile.parse_tree(PATH, DECODING[2][0])
     assert tree.tag == "configuration"
+
+
+def test_locations_are_expanded_only_when_used_and_then_cross_checked():
+    data = config('  <location path="a"><system.web><sessionState mode="Off"/></system.web></location>\n'
+                  '  <location path="b"><system.webServer><x/></system.webServer></location>\n')
+    doc = _xmlfile.parse(PATH, data)
+    first, second = doc.root.children
+    assert first._pending is not None and second._pending is not None
+    assert doc.mentions(first, "sessionstate") and not doc.mentions(second, "sessionState")
+    assert [tag.name for tag in first.children] == ["system.web"] and first._pending is None
+    assert first.children[0].children[0].get("mode") == "Off"
+    assert second._pending is not None
+
+
+def test_an_expanded_location_may_use_namespaces_declared_on_the_root():
+    data = (b'<configuration xmlns:x="urn:x" xmlns=\'urn:d\'><location path="a"><system.web><x:y/>'
+            b'<sessionState mode="Off"/></system.web></location></configuration>')
+    doc = _xmlfile.parse(PATH, data)
+    assert [tag.name for tag in doc.root.children[0].children[0].children] == ["x:y", "sessionState"]
