@@ -1,0 +1,113 @@
+# Copyright: contributors to the iis.aspnet collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Action plugin for iis.aspnet.session_state: thin glue around the controller-side engine.
+
+Arguments in, then the engine's run (targets -> read -> plan), then, unless in check mode,
+compare-and-swap writes and the state service, then the result. All remote I/O goes through
+well-kept modules, called directly with ``_execute_module``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from ansible.errors import AnsibleActionFail
+from ansible.module_utils.common.parameters import remove_values
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.iis.aspnet.plugins.plugin_utils import _image, _mask, _report, _service, _session, _spec, _transport
+from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import ConfigError, EngineError, OptionError
+
+WINDOWS_SERVICE_DEFAULT = {"state": "started", "start_mode": "auto"}
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False  # the remote temp dir is made only when a write needs it
+    _supports_check_mode = True
+    _supports_async = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        del tmp  # unused: ActionBase manages the temp dir
+        no_log_values = set()
+        try:
+            validation, args = self.validate_argument_spec(argument_spec=_spec.option_spec())
+            no_log_values = validation._no_log_values  # pylint: disable=protected-access
+            result.update(self._apply(args, task_vars or {}))
+        except EngineError as exc:
+            result.update(failed=True, msg=_mask.mask(str(exc)))
+        except AnsibleActionFail as exc:
+            result.update(failed=True, msg=_mask.mask(str(exc)))
+        finally:
+            self._remove_tmp_path(self._connection._shell.tmpdir)
+        return remove_values(result, no_log_values)
+
+    def _apply(self, args: dict, task_vars: dict) -> dict:
+        windows = getattr(self._connection._shell, "_IS_WINDOWS", False)
+        service_options = self._service_options(args, windows)
+        transport = self._transport(args, windows, task_vars)
+        run = _session.plan_run(args, transport)
+        check_mode = bool(self._task.check_mode)
+        backups = {} if check_mode else self._write(run, transport, args["backup"])
+        service, warnings = self._service(service_options, args, run, task_vars, check_mode)
+        outcome = _report.run_result(run, backups, service, commit=args.get("commit"), site=args.get("site"))
+        outcome["warnings"] = run.warnings + warnings
+        if self._task.diff:
+            outcome["diff"] = _report.prepared_diffs(run.files)
+        outcome["changed"] = run.changed or bool(service and service.changed)
+        return outcome
+
+    def _service_options(self, args: dict, windows: bool) -> dict:
+        options = args.get("state_service")
+        if windows:
+            return {**WINDOWS_SERVICE_DEFAULT, **{k: v for k, v in (options or {}).items() if v is not None}}
+        if args.get("image_root") is None:
+            raise OptionError("image_root", "required on a host that is not Windows: it names the directory holding the Windows tree")
+        if options and options.get("state") not in (None, "ignore"):
+            raise OptionError("state_service", "an image host has no Windows service manager: use state_service: {state: ignore}")
+        return {"state": "ignore"}
+
+    def _transport(self, args: dict, windows: bool, task_vars: dict):
+        def execute(module: str, module_args: dict) -> dict:
+            return self._execute_module(module_name=module, module_args=module_args, task_vars=task_vars)
+
+        if windows:
+            if args.get("image_root"):
+                raise OptionError("image_root", "is for POSIX hosts holding a Windows tree; on a Windows host leave it out")
+            return _transport.WindowsTransport(execute, self._put)
+        return _image.ImageTransport(execute, self._put, args["image_root"])
+
+    def _put(self, data: bytes) -> str:
+        """Upload bytes to the remote temp dir, made on the first call only."""
+        shell = self._connection._shell
+        if shell.tmpdir is None:
+            self._make_tmp_path()
+        self._put_count = getattr(self, "_put_count", 0) + 1
+        remote = shell.join_path(shell.tmpdir, f"session_state_{self._put_count}")
+        self._transfer_data(remote, data)
+        self._fixup_perms2((shell.tmpdir, remote))
+        return remote
+
+    @staticmethod
+    def _write(run: _session.RunPlan, transport, backup: bool) -> dict[str, str | None]:
+        """Compare and swap: every changed file must still be as read; then write them."""
+        changed = [plan for plan in run.files if plan.changed]
+        for plan in changed:
+            expected = None if plan.created else hashlib.sha1(plan.before).hexdigest()
+            if transport.checksum(plan.path) != expected:
+                raise ConfigError(plan.path, "changed since it was read (another writer?); nothing written, run again")
+        return {plan.path: transport.write(plan.path, plan.after, backup) for plan in changed}
+
+    def _service(self, options: dict, args: dict, run, task_vars: dict, check_mode: bool):
+        if options["state"] == "ignore":
+            return None, []
+
+        def execute(module: str, module_args: dict) -> dict:
+            return self._execute_module(module_name=module, module_args=module_args, task_vars=task_vars)
+
+        manager = _service.ServiceManager(execute)
+        framework = args.get("framework_version") or "v4.0"
+        service, warnings = manager.ensure(options, framework, args.get("bitness") or [64, 32], check_mode)
+        mode = run.settings.get(("sessionState", "mode"))
+        connection = run.settings.get(("sessionState", "stateConnectionString"))
+        return service, warnings + _service.mode_warnings(mode, service, connection)
