@@ -547,8 +547,9 @@ diff:
 warnings:
   description:
     - Things worth knowing that did not stop the run, for example that InProc does not use the state service, that a default
-      Framework tree is absent, or that a service restart was deferred. Ansible also prints them.
-  returned: always
+      Framework tree is absent, or that a service restart was deferred. Ansible prints them, and drops the key when
+      there is nothing to say.
+  returned: when there is something to warn about
   type: list
   elements: str
   sample:
