@@ -1,73 +1,77 @@
-"""Engine demo: plan Microsoft's "enable in-process session state" on the sample server tree.
+"""make demo: the main job on a scratch copy of the embedded sample server tree.
 
-Reads ``examples/sample-server`` (never writes it), plans the server-level setting (WEBROOT, both
-bitnesses) and one application, and prints what would change: the plan, the diff per file and
-the equivalent appcmd command lines. Secrets in the tree are masked in everything printed.
-
-    python tools/demo.py [--image DIR]
+1. copy examples/sample-server to build/demo/image (a Windows tree on this POSIX host);
+2. run tools/demo/playbook.yml in check + diff mode: the drift is shown, nothing is written;
+3. run it for real: the files change;
+4. run the check again: no drift;
+and print a short summary. Needs the .venv that `make demo` bootstraps.
 """
 
 from __future__ import annotations
 
-import argparse
+import json
 import os
+import shutil
+import subprocess
 import sys
+import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WORK = os.path.join(REPO, "build", "demo")
+FARM = os.path.join(REPO, "build", "collections")
 
 
-def _import_engine():
-    farm = os.path.join(REPO, "build", "collections")
-    link = os.path.join(farm, "ansible_collections", "iis", "aspnet")
+def prepare() -> str:
+    shutil.rmtree(WORK, ignore_errors=True)
+    image = os.path.join(WORK, "image")
+    shutil.copytree(os.path.join(REPO, "examples", "sample-server"), image)
+    link = os.path.join(FARM, "ansible_collections", "iis", "aspnet")
     if not os.path.islink(link):
         os.makedirs(os.path.dirname(link), exist_ok=True)
         os.symlink(REPO, link)
-    sys.path.insert(0, farm)
+    with open(os.path.join(WORK, "inventory.yml"), "w", encoding="utf-8") as handle:
+        json.dump({"sample_servers": {"hosts": {"iis-sample-01": {
+            "ansible_connection": "local", "ansible_python_interpreter": sys.executable,
+            "image_root": image, "results_file": os.path.join(WORK, "results.json")}}}}, handle)
+    return image
 
 
-JOBS = [
-    ("Enable in-process session state (appcmd /commit:WEBROOT)", {"mode": "InProc"}),
-    ("The shop application: InProc, 15 minutes, cookies (APP level)",
-     {"site": "Default Web Site/shop", "mode": "InProc", "timeout": 15, "cookieless": "UseCookies"}),
-    ("The HR application on drive D: (its web.config does not exist yet)", {"site": "Intranet/hr", "mode": "InProc"}),
-]
+def play(title: str, *flags: str) -> dict:
+    print(f"\n######## {title}", flush=True)
+    env = {**os.environ, "ANSIBLE_COLLECTIONS_PATH": FARM, "ANSIBLE_HOME": os.path.join(WORK, "ansible-home"),
+           "ANSIBLE_RETRY_FILES_ENABLED": "0", "ANSIBLE_DISPLAY_SKIPPED_HOSTS": "0"}
+    command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", os.path.join(WORK, "inventory.yml"),
+               os.path.join(REPO, "tools", "demo", "playbook.yml"), *flags]
+    subprocess.run(command, env=env, check=True)
+    with open(os.path.join(WORK, "results.json"), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def summary(label: str, results: dict) -> bool:
+    drift = False
+    print(f"\n{label}:")
+    for task, result in results.items():
+        changed = [record["path"] for record in result["files"] if record["changed"]]
+        drift = drift or bool(changed)
+        print(f"  {task:13s} {'would change / changed' if changed else 'in line':24s} {', '.join(changed)}")
+    return drift
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--image", default=os.path.join(REPO, "examples", "sample-server"))
-    args = parser.parse_args()
-    _import_engine()
-    from ansible_collections.iis.aspnet.plugins.plugin_utils import _image, _report, _session
-    from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import EngineError
-
-    host = _image.LocalImage(args.image)
-    failures = 0
-    for title, options in JOBS:
-        print(f"\n=== {title}\n    options: {options}")
-        cache = _session.FileCache(host)
-        try:
-            run = _session.plan_run(options, host, cache)
-        except EngineError as exc:
-            print(f"    REFUSED: {exc}")
-            failures += 1
-            continue
-        for warning in run.warnings:
-            print(f"    warning: {warning}")
-        for plan in run.files:
-            state = "create" if plan.created else ("change" if plan.changed else "in line")
-            print(f"\n  {state}: {plan.path}" + (f"  <location path=\"{plan.location}\">" if plan.location else ""))
-            for change in plan.changes:
-                row = _report.masked_change(change)
-                print(f"    {row['element']}/@{row['attribute']}: {row['before']!r} -> {row['after']!r}")
-            if plan.changed:
-                print(_report.unified_diff(plan.path, plan.before, plan.after, plan.encoding))
-        print(f"  files read: {cache.reads}; would change: {sum(p.changed for p in run.files)} of {len(run.files)}")
-        for line in _report.appcmd_lines(options.get("commit") or ("APP" if options.get("site") else "WEBROOT"),
-                                         options.get("site"), run.settings,
-                                         [(target.framework_version, target.bitness) for target in run.targets]):
-            print(f"  appcmd: {line}")
-    return 1 if failures else 0
+    start = time.monotonic()
+    image = prepare()
+    checked = play("1/3 check + diff: what would change (nothing is written)", "--check", "--diff")
+    applied = play("2/3 apply")
+    rechecked = play("3/3 check again: no drift expected", "--check")
+    print("\n======== summary")
+    summary("check before", checked)
+    summary("apply", applied)
+    if summary("check after", rechecked):
+        print("\nUNEXPECTED: drift after apply")
+        return 1
+    print(f"\nThe image at {image} now runs InProc session state everywhere asked; "
+          f"{time.monotonic() - start:.1f} s in all.")
+    return 0
 
 
 if __name__ == "__main__":
