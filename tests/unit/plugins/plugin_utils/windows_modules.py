@@ -1,0 +1,156 @@
+"""Replays recorded Windows module results; checks every argument sent against ansible.windows' docs.
+
+Shared by the Windows transport and service tests. The fake ``execute`` refuses a call when:
+the module is not the one the next recorded result answers; an argument is not an option that
+ansible.windows documents for that module (internal ``_name`` keys only where the module's
+PowerShell reads them); a value is outside the documented type or choices; or the recorded
+``invocation.module_args`` disagrees with what was sent (the recording would not fit the call).
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import functools
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "windows"
+# Fixture name prefix -> the module name the engine sends (longest prefixes first).
+MODULES = {
+    "win_reg_stat": "ansible.windows.win_reg_stat",
+    "win_regedit": "ansible.windows.win_regedit",
+    "win_service": "ansible.windows.win_service",
+    "win_stat": "ansible.windows.win_stat",
+    "win_copy": "ansible.windows.win_copy",
+    "slurp": "ansible.builtin.slurp",
+}
+# What runs on a Windows host for each name (ansible-core redirects builtin slurp.ps1).
+RUNS_AS = {"ansible.builtin.slurp": "slurp"}
+TEMP_SOURCE = "C:\\Users\\ansible\\AppData\\Local\\Temp\\ansible-tmp-1736935200.5-4242-1\\source"
+_TYPES = {"str": str, "path": str, "bool": bool, "int": int, "list": list, "dict": dict}
+
+
+def load(name: str) -> dict:
+    return json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def module_of(name: str) -> str:
+    return next(module for prefix, module in MODULES.items() if name.startswith(prefix + "_"))
+
+
+@functools.cache
+def windows_collection() -> Path | None:
+    """Where ansible.windows is installed, or None (ansible-test units runs without it)."""
+    try:
+        spec = importlib.util.find_spec("ansible_collections.ansible.windows")
+    except ModuleNotFoundError:
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _leaf(module: str) -> str:
+    return RUNS_AS.get(module, module.rsplit(".", 1)[-1])
+
+
+@functools.cache
+def documented_options(module: str) -> dict:
+    """The options ansible.windows documents for the module that runs (DOCUMENTATION, parsed as YAML)."""
+    root = windows_collection()
+    if root is None:
+        pytest.skip("ansible.windows is not installed: sent arguments cannot be checked against its documentation")
+    modules = root / "plugins" / "modules"
+    leaf = _leaf(module)
+    if (modules / f"{leaf}.py").exists():
+        tree = ast.parse((modules / f"{leaf}.py").read_text(encoding="utf-8"))
+        text = next(node.value.value for node in tree.body
+                    if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "DOCUMENTATION")
+        return yaml.safe_load(text)["options"]
+    return yaml.safe_load((modules / f"{leaf}.yml").read_text(encoding="utf-8"))["DOCUMENTATION"]["options"]
+
+
+@functools.cache
+def internal_params(module: str) -> dict[str, tuple[str, ...] | None]:
+    """``_name`` parameters the module's PowerShell reads with Get-AnsibleParam, with their -validateset.
+
+    Only Legacy modules read such keys; Ansible.Basic ones refuse every undeclared key.
+    """
+    root = windows_collection()
+    source = (root / "plugins" / "modules" / f"{_leaf(module)}.ps1").read_text(encoding="utf-8")
+    params = {}
+    for name, rest in re.findall(r'Get-AnsibleParam -obj \$params -name "(_\w+)"(.*)', source):
+        valid = re.search(r'-validateset ((?:"\w+",?\s*)+)', rest)
+        params[name] = tuple(re.findall(r'"(\w+)"', valid.group(1))) if valid else None
+    return params
+
+
+def argument_problems(module: str, args: dict) -> list[str]:
+    """Everything in ``args`` that the module's documentation does not allow."""
+    options = documented_options(module)
+    problems = [f"{module}: required option {name!r} missing" for name, spec in options.items()
+                if spec.get("required") and name not in args]
+    for key, value in args.items():
+        if key.startswith("_") and key in internal_params(module):
+            choices = internal_params(module)[key]
+            if choices is not None and value not in choices:
+                problems.append(f"{module}: {key}={value!r} is not one of the module's -validateset {list(choices)}")
+            continue
+        spec = options.get(key)
+        if spec is None:
+            problems.append(f"{module}: {key!r} is not a documented option")
+            continue
+        problems.extend(_value_problems(module, key, spec, value))
+    return problems
+
+
+def _value_problems(module: str, key: str, spec: dict, value) -> list[str]:
+    kind = _TYPES.get(spec.get("type", "str"))
+    if kind is not None and (not isinstance(value, kind) or (kind is int and isinstance(value, bool))):
+        return [f"{module}: {key}={value!r} is not of documented type {spec.get('type', 'str')}"]
+    if "choices" in spec and value not in spec["choices"]:
+        return [f"{module}: {key}={value!r} is not one of {spec['choices']}"]
+    return []
+
+
+def check_args(module: str, args: dict) -> None:
+    problems = argument_problems(module, args)
+    assert not problems, "; ".join(problems)
+
+
+class FakeWindows:
+    """``execute`` and ``put`` for a transport or service manager, answering from recorded results."""
+
+    def __init__(self, *answers) -> None:
+        # Each answer: a fixture name, or (fixture name, {key: replacement}) for a variant.
+        self._answers = [answer if isinstance(answer, tuple) else (answer, {}) for answer in answers]
+        self.sent: list[tuple[str, dict]] = []
+        self.uploads: list[bytes] = []
+
+    def execute(self, module: str, args: dict) -> dict:
+        assert self._answers, f"unexpected call {module} {args}"
+        name, changes = self._answers.pop(0)
+        assert module == module_of(name), f"{module} sent where the recording {name} answers {module_of(name)}"
+        check_args(module, args)
+        result = {**load(name), **copy.deepcopy(changes)}
+        recorded = result.get("invocation", {}).get("module_args", {})
+        mismatched = {key: value for key, value in args.items() if recorded and recorded.get(key) != value}
+        assert not mismatched, f"{name} was recorded with other arguments: {mismatched}"
+        self.sent.append((module, copy.deepcopy(args)))
+        # As ActionBase._execute_module marks a parsed module result.
+        return {**result, "_ansible_parsed": True}
+
+    def put(self, data: bytes) -> str:
+        self.uploads.append(data)
+        return TEMP_SOURCE
+
+    @property
+    def pending(self) -> list[str]:
+        """Recorded results no call has consumed (a test expecting fewer calls fails on them)."""
+        return [answer[0] for answer in self._answers]
