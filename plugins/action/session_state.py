@@ -60,7 +60,9 @@ class ActionModule(ActionBase):
     def _service_options(self, args: dict, windows: bool) -> dict:
         options = args.get("state_service")
         if windows:
-            return {**WINDOWS_SERVICE_DEFAULT, **{k: v for k, v in (options or {}).items() if v is not None}}
+            options = {**WINDOWS_SERVICE_DEFAULT, **{k: v for k, v in (options or {}).items() if v is not None}}
+            _service.desired_service(options)  # refuse bad values before any file is touched
+            return options
         if args.get("image_root") is None:
             raise OptionError("image_root", "required on a host that is not Windows: it names the directory holding the Windows tree")
         if options and options.get("state") not in (None, "ignore"):

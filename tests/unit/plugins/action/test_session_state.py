@@ -1,0 +1,198 @@
+"""The action plugin against a simulated Windows host, at the seam of the modules it calls.
+
+No Windows host exists here: ``_execute_module`` is replaced by a small host that answers
+slurp, win_stat, win_copy, win_service, win_reg_stat and win_regedit in the shapes those modules
+return (see tests/unit/plugins/plugin_utils/fixtures/windows/README.md for their sources), over an
+in-memory copy of the sample server tree. The tests assert the exact calls, their count (the
+budget of DESIGN 4), check mode and compare-and-swap.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from pathlib import Path
+from unittest.mock import MagicMock
+
+import pytest
+
+from ansible_collections.iis.aspnet.plugins.action.session_state import ActionModule
+
+SAMPLE = Path(__file__).resolve().parents[4] / "examples" / "sample-server"
+F64 = "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\Config\\web.config"
+F32 = "C:\\Windows\\Microsoft.NET\\Framework\\v4.0.30319\\Config\\web.config"
+CANARY = "Canary-93be-Secret"
+
+
+class FakeWindows:
+    """Files keyed by Windows path (case-insensitive) and the aspnet_state service."""
+
+    def __init__(self):
+        self.files = {}
+        for path in SAMPLE.rglob("*"):
+            if path.is_file() and path.name != "README.md" and not path.name.startswith("."):
+                relative = path.relative_to(SAMPLE).parts
+                self.files[f"{relative[0]}:\\" + "\\".join(relative[1:])] = path.read_bytes()
+        self.service = {"exists": True, "name": "aspnet_state", "state": "stopped", "start_mode": "manual",
+                        "display_name": "ASP.NET State Service", "path": "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\aspnet_state.exe"}
+        self.calls = []
+        self.uploads = {}
+        self.before_checksum = None  # a hook to simulate another writer
+
+    def find(self, path):
+        return next((key for key in self.files if key.casefold() == path.casefold()), None)
+
+    def execute(self, module_name=None, module_args=None, task_vars=None, **_kwargs):
+        self.calls.append((module_name, dict(module_args)))
+        return getattr(self, module_name.rpartition(".")[2])(module_args)
+
+    def slurp(self, args):
+        key = self.find(args["src"])
+        if key is None:
+            return {"failed": True, "msg": f"Path {args['src']} is not found"}
+        return {"content": base64.b64encode(self.files[key]).decode(), "encoding": "base64", "source": args["src"]}
+
+    def win_stat(self, args):
+        if self.before_checksum:
+            self.before_checksum()
+        key = self.find(args["path"])
+        if key is None:
+            is_dir = any(k.casefold().startswith(args["path"].casefold().rstrip("\\") + "\\") for k in self.files)
+            return {"stat": {"exists": is_dir, "isdir": is_dir}}
+        stat = {"exists": True, "isdir": False}
+        if args.get("get_checksum"):
+            stat["checksum"] = hashlib.sha1(self.files[key]).hexdigest()
+        return {"stat": stat}
+
+    def win_copy(self, args):
+        key = self.find(args["dest"]) or args["dest"]
+        backup = key + ".1234.2026-11-25@03:50:00~" if args.get("backup") and key in self.files else None
+        self.files[key] = self.uploads[args["src"]]
+        return {"changed": True, "dest": args["dest"], **({"backup_file": backup} if backup else {})}
+
+    def win_service(self, args):
+        if args.get("start_mode"):
+            self.service["start_mode"] = args["start_mode"]
+        if args.get("state"):
+            self.service["state"] = {"started": "running", "stopped": "stopped", "restarted": "running"}[args["state"]]
+        return {"changed": len(args) > 1, **self.service}
+
+    def win_reg_stat(self, args):
+        return {"exists": True, "properties": {"Port": {"type": "REG_DWORD", "value": 42424, "raw_value": 42424}}}
+
+    def win_regedit(self, args):
+        return {"changed": True, "data_changed": True, "data_type_changed": False}
+
+
+def action(host: FakeWindows, args: dict, check_mode=False, diff=False):
+    task = MagicMock()
+    task.args = args
+    task.check_mode = check_mode
+    task.diff = diff
+    task.async_val = 0
+    connection = MagicMock()
+    connection._shell._IS_WINDOWS = True
+    connection._shell.tmpdir = None
+    connection._shell.join_path = lambda *parts: "\\".join(parts)
+    plugin = ActionModule(task, connection, MagicMock(), loader=None, templar=None, shared_loader_obj=None)
+    plugin._execute_module = host.execute
+
+    def make_tmp():
+        connection._shell.tmpdir = "C:\\Users\\ansible\\AppData\\Local\\Temp\\ansible-tmp-1"
+
+    plugin._make_tmp_path = make_tmp
+    plugin._transfer_data = lambda remote, data: host.uploads.__setitem__(remote, data)
+    plugin._fixup_perms2 = lambda paths: None
+    plugin._remove_tmp_path = lambda path: None
+    return plugin
+
+
+def modules(host):
+    return [name for name, _args in host.calls]
+
+
+def test_seed_procedure_on_windows_then_steady_state():
+    host = FakeWindows()
+    result = action(host, {"mode": "InProc"}).run(task_vars={})
+    assert result.get("failed") is None, result
+    assert modules(host) == [
+        "ansible.builtin.slurp", "ansible.builtin.slurp",  # the two root web.config files
+        "ansible.builtin.slurp", "ansible.builtin.slurp",  # a change is planned: the machine.config files above them
+        "ansible.windows.win_stat", "ansible.windows.win_stat",  # compare and swap
+        "ansible.windows.win_copy", "ansible.windows.win_copy",
+        "ansible.windows.win_service", "ansible.windows.win_service",  # query, then start mode + state
+    ]
+    copy_args = [args for name, args in host.calls if name == "ansible.windows.win_copy"]
+    assert copy_args[0] == {"src": "C:\\Users\\ansible\\AppData\\Local\\Temp\\ansible-tmp-1\\session_state_1", "dest": F64,
+                            "backup": False, "_copy_mode": "single"}
+    assert host.calls[-1] == ("ansible.windows.win_service", {"name": "aspnet_state", "start_mode": "auto", "state": "started"})
+    assert "path" not in host.calls[-2][1] and "path" not in host.calls[-1][1]  # an existing service is never repointed
+    assert result["changed"] and result["service"]["state"] == "started" and result["service"]["start_mode"] == "auto"
+    assert any("does not use the ASP.NET State Service" in warning for warning in result["warnings"])
+
+    steady = FakeWindows()
+    steady.files, steady.service = host.files, host.service
+    again = action(steady, {"mode": "InProc"}).run(task_vars={})
+    assert not again["changed"]
+    assert modules(steady) == ["ansible.builtin.slurp", "ansible.builtin.slurp", "ansible.windows.win_service"]
+
+
+def test_check_mode_reads_and_queries_but_sends_nothing_that_changes():
+    host = FakeWindows()
+    before = dict(host.files)
+    result = action(host, {"mode": "InProc"}, check_mode=True, diff=True).run(task_vars={})
+    assert result["changed"] and host.files == before and host.uploads == {}
+    assert set(modules(host)) == {"ansible.builtin.slurp", "ansible.windows.win_service"}
+    assert [args for _name, args in host.calls if _name == "ansible.windows.win_service"] == [{"name": "aspnet_state"}]
+    assert len(result["diff"]) == 2 and '+        <sessionState mode="InProc" />' in result["diff"][0]["prepared"]
+
+
+def test_a_file_changed_between_read_and_write_is_not_written():
+    host = FakeWindows()
+
+    def other_writer():
+        host.files[F32] = host.files[F32] + b"\r\n"
+        host.before_checksum = None
+
+    host.before_checksum = other_writer
+    result = action(host, {"mode": "InProc"}).run(task_vars={})
+    assert result["failed"] and "changed since it was read" in result["msg"] and result["msg"].startswith(F32)
+    assert "ansible.windows.win_copy" not in modules(host)
+
+
+def test_secret_is_masked_in_every_part_of_the_result():
+    host = FakeWindows()
+    result = action(host, {"mode": "SQLServer", "sql_connection_string": f"data source=db;user id=u;password={CANARY}",
+                           "state_service": {"state": "ignore"}}, diff=True).run(task_vars={})
+    assert result["changed"] and CANARY not in repr(result)
+    assert CANARY.encode() in host.files[F64]
+
+
+def test_missing_service_is_created_from_the_64_bit_framework():
+    host = FakeWindows()
+    host.service = {"exists": False, "name": "aspnet_state"}
+    original = host.win_service
+
+    def win_service(args):
+        if "path" in args:
+            host.service = {"exists": True, "name": "aspnet_state", "state": "stopped", "start_mode": "manual"}
+        return original(args)
+
+    host.win_service = win_service
+    result = action(host, {"mode": "StateServer", "state_connection_string": "tcpip=loopback:42424"}).run(task_vars={})
+    created = [args for name, args in host.calls if name == "ansible.windows.win_service" and "path" in args]
+    assert len(created) == 1 and created[0]["path"] == "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\aspnet_state.exe"
+    assert created[0]["display_name"] == "ASP.NET State Service"
+    assert result["service"]["exists"] and result["changed"]
+
+
+@pytest.mark.parametrize("args, fragment", [
+    ({"mode": "InProc", "image_root": "/srv/image"}, "image_root"),
+    ({"mode": "InProc", "commit": "APPHOST"}, "ASP.NET"),
+    ({"mode": "InProc", "state_service": {"state": "started", "port": 70000}}, "port"),
+])
+def test_refusals_send_no_write(args, fragment):
+    host = FakeWindows()
+    result = action(host, args).run(task_vars={})
+    assert result["failed"] and fragment in result["msg"]
+    assert not any(name in ("ansible.windows.win_copy", "ansible.windows.win_regedit") for name in modules(host))
