@@ -18,7 +18,8 @@ description:
   - This module is implemented as an action plugin. All the work (option checks, level resolution, parsing, planning,
     rendering, masking) runs on the controller in Python; the managed host only has files read and written and the
     service queried, through other modules called directly.
-  - On a Windows host it reads each file with M(ansible.builtin.slurp), checks and writes changed files with
+  - On a Windows host it reads each file with M(ansible.builtin.slurp) (which ansible-core serves there with
+    C(ansible.windows.slurp)), checks and writes changed files with
     M(ansible.windows.win_stat) and M(ansible.windows.win_copy), and manages the service with
     M(ansible.windows.win_service), M(ansible.windows.win_reg_stat) and M(ansible.windows.win_regedit).
   - On a POSIX host that holds a Windows file tree (an offline image, a golden tree, a test fixture), set O(image_root); the
@@ -494,19 +495,27 @@ service:
       type: bool
       sample: true
     state:
-      description: Service state, as M(ansible.windows.win_service) reports it.
+      description:
+        - V(started) or V(stopped); a service caught in a transition keeps the word M(ansible.windows.win_service) uses
+          for it (for example V(start_pending)).
       type: str
-      sample: running
+      sample: started
     start_mode:
-      description: Start type, as M(ansible.windows.win_service) reports it.
+      description: Start type, V(auto), V(delayed), V(manual) or V(disabled).
       type: str
       sample: auto
     port:
-      description: TCP port the service listens on (registry C(Parameters\Port); 42424 when absent).
+      description:
+        - TCP port the service uses from its next start (registry C(Parameters\Port); 42424 when absent).
+        - V(null) unless O(state_service.port) or O(state_service.allow_remote_connection) is given, since only then is the
+          registry read.
       type: int
       sample: 42424
     allow_remote_connection:
-      description: Whether the service accepts connections from other hosts (registry C(Parameters\AllowRemoteConnection)).
+      description:
+        - Whether the service accepts connections from other hosts from its next start (registry
+          C(Parameters\AllowRemoteConnection)).
+        - V(null) unless O(state_service.port) or O(state_service.allow_remote_connection) is given.
       type: bool
       sample: false
     changed:
@@ -553,5 +562,5 @@ warnings:
   type: list
   elements: str
   sample:
-    - mode InProc does not use the ASP.NET State Service (aspnet_state); it is ensured because state_service asks for it
+    - mode InProc does not use the ASP.NET State Service (aspnet_state); it is ensured anyway, as state_service asks
 """
