@@ -93,8 +93,9 @@ units: $(STAMP)
 	@rc=0; $(PY) -m pytest tests/unit || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "units: no unit test collected yet"; exit 0; fi; exit $$rc
 
-lint: $(STAMP)
-	$(TOOL_ENV) $(BIN)/ansible-lint --profile production --offline
+lint: $(STAMP) farm
+	@# Playbooks in the repo call iis.aspnet.*: resolve them from this checkout.
+	ANSIBLE_COLLECTIONS_PATH=$(FARM) $(TOOL_ENV) $(BIN)/ansible-lint --profile production --offline
 	$(BIN)/yamllint --strict .
 
 sanity-copy: $(STAMP)
@@ -128,6 +129,8 @@ docs: $(STAMP)
 	@# antsibull writes ~/antsibull.log: give it the private HOME.
 	@mkdir -p $(SANITY_HOME)
 	HOME=$(SANITY_HOME) $(TOOL_ENV) $(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+	@# Option docs are generated from the engine's spec: fail when they drift from it.
+	$(PY) tools/gen_docs.py --check
 
 changelog: $(STAMP)
 	HOME=$(SANITY_HOME) $(BIN)/antsibull-changelog lint
