@@ -442,7 +442,11 @@ files:
       type: bool
       sample: true
     backup_file:
-      description: Path of the copy kept before the write, when O(backup=true) and the file was written; otherwise V(null).
+      description:
+        - Path of the copy kept before the write, when O(backup=true) and an existing file was written; otherwise V(null)
+          (also for a web.config the run created).
+        - On Windows hosts M(ansible.windows.win_copy) names it C(<file>.<process id>.<yyyyMMdd-HHmmss>.bak); on image hosts
+          it is the POSIX path that M(ansible.builtin.copy) chose inside O(image_root).
       type: str
       sample: C:\Windows\Microsoft.NET\Framework64\v4.0.30319\Config\web.config.4180.20260115-101512.bak
 changes:
