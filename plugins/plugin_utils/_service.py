@@ -198,7 +198,7 @@ def plan_service(want: Desired, seen: Observed, binary: str, check_mode: bool = 
     writes = {name: data for name, data in want.registry().items() if not _in_line(values or {}, name, data)}
     plan = Plan()
     if seen.exists:
-        state = _state_change(plan, want, seen, bool(writes), check_mode)
+        state = _state_change(plan, want, seen, list(writes), check_mode)
     else:
         state = _plan_create(plan, want, binary, bool(writes))
     plan.steps.extend(_registry_step(name, data) for name, data in writes.items())
@@ -239,13 +239,13 @@ def _registry_step(name: str, data: int) -> Step:
     return Step(WIN_REGEDIT, args, f"set {PARAMETERS_KEY}\\{name} to {data}")
 
 
-def _state_change(plan: Plan, want: Desired, seen: Observed, writes: bool, check_mode: bool) -> str | None:
+def _state_change(plan: Plan, want: Desired, seen: Observed, writes: list[str], check_mode: bool) -> str | None:
     """The state to ask win_service for ("restarted" when new registry values need a start), or None."""
     running = seen.state == "started"
     if want.state == "stopped":
         return None if seen.state == "stopped" else "stopped"
     if writes and running:
-        return _restart_or_defer(plan, want, want.start_mode or seen.start_mode, check_mode)
+        return _restart_or_defer(plan, want, " and ".join(writes), want.start_mode or seen.start_mode, check_mode)
     if want.state != "started" or running:
         return None
     if (want.start_mode or seen.start_mode) == "disabled":
@@ -253,8 +253,8 @@ def _state_change(plan: Plan, want: Desired, seen: Observed, writes: bool, check
     return "started"
 
 
-def _restart_or_defer(plan: Plan, want: Desired, mode: str | None, check_mode: bool) -> str | None:
-    names = " and ".join(REGISTRY_VALUES[key] for key in ("port", "allow_remote_connection") if getattr(want, key) is not None)
+def _restart_or_defer(plan: Plan, want: Desired, names: str, mode: str | None, check_mode: bool) -> str | None:
+    """Restart a running service so it reads the values just written, or warn that they wait."""
     if not want.restart or mode == "disabled":
         why = "state_service.restart is false" if not want.restart else "its start mode is disabled"
         plan.warnings.append(f"{SERVICE} reads {names} only when it starts and is not restarted ({why}): "

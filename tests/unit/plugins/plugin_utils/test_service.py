@@ -9,7 +9,7 @@ from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import ConfigEr
 from ansible_collections.iis.aspnet.plugins.plugin_utils._service import (
     PARAMETERS_KEY, ServiceError, ServiceManager, ServiceResult, mode_warnings, service_binary,
 )
-from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.windows_modules import FakeWindows, check_args, load
+from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.windows_modules import FakeWindows, check_args_if_documented, load
 
 SVC, REG_STAT, REGEDIT = "ansible.windows.win_service", "ansible.windows.win_reg_stat", "ansible.windows.win_regedit"
 QUERY = (SVC, {"name": "aspnet_state"})
@@ -130,7 +130,7 @@ def test_creation_arguments(desired, framework, bitness, expected):
     plan = _service.plan_service(want, _service.Observed(exists=False), service_binary(framework, bitness))
     assert [(step.module, step.args) for step in plan.steps] == [(SVC, expected)]
     for step in plan.steps:
-        check_args(step.module, step.args)
+        check_args_if_documented(step.module, step.args)
     assert plan.result.state == ("started" if desired["state"] == "started" else "stopped")
 
 
@@ -192,6 +192,12 @@ def test_check_mode_port_change_reads_but_writes_nothing():
     assert sent == [QUERY, READ_KEY]
     assert (result.port, result.allow_remote_connection, result.changed) == (42425, True, True)
     assert len(warnings) == 1 and "would be restarted to apply Port and AllowRemoteConnection" in warnings[0]
+
+
+def test_the_warning_names_only_the_values_that_changed():
+    desired = {**DEFAULT, "port": 42424, "allow_remote_connection": True}
+    result, warnings, sent = ensure(desired, "win_service_query_running", "win_reg_stat_parameters", check_mode=True)
+    assert len(warnings) == 1 and "to apply AllowRemoteConnection (read only at start)" in warnings[0]
 
 
 def test_a_value_of_another_type_is_rewritten_as_dword():

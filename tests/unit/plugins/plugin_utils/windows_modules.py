@@ -124,6 +124,12 @@ def check_args(module: str, args: dict) -> None:
     assert not problems, "; ".join(problems)
 
 
+def check_args_if_documented(module: str, args: dict) -> None:
+    """check_args where ansible.windows is installed (ansible-test units runs without it)."""
+    if windows_collection() is not None:
+        check_args(module, args)
+
+
 class FakeWindows:
     """``execute`` and ``put`` for a transport or service manager, answering from recorded results."""
 
@@ -137,7 +143,9 @@ class FakeWindows:
         assert self._answers, f"unexpected call {module} {args}"
         name, changes = self._answers.pop(0)
         assert module == module_of(name), f"{module} sent where the recording {name} answers {module_of(name)}"
-        check_args(module, args)
+        # Without ansible.windows (ansible-test units) the behaviour is still tested; the
+        # documentation tests say they were skipped.
+        check_args_if_documented(module, args)
         result = {**load(name), **copy.deepcopy(changes)}
         recorded = result.get("invocation", {}).get("module_args", {})
         mismatched = {key: value for key, value in args.items() if recorded and recorded.get(key) != value}
