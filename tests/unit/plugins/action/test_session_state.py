@@ -101,7 +101,7 @@ def action(host: FakeWindows, args: dict, check_mode=False, diff=False):
         connection._shell.tmpdir = "C:\\Users\\ansible\\AppData\\Local\\Temp\\ansible-tmp-1"
 
     plugin._make_tmp_path = make_tmp
-    plugin._transfer_data = lambda remote, data: host.uploads.__setitem__(remote, data)
+    plugin._transfer_data = host.uploads.__setitem__
     plugin._fixup_perms2 = lambda paths: None
     plugin._remove_tmp_path = lambda path: None
     return plugin

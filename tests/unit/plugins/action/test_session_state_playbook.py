@@ -33,8 +33,8 @@ def tree(tmp_path):
     return root
 
 
-def play(tmp_path: Path, task: dict, *flags: str) -> tuple[dict, str]:
-    """Run one task of the module; return its registered result and the run's output."""
+def play(tmp_path: Path, task: dict, *flags: str) -> dict:
+    """Run one task of the module; return its registered result (the run's output in ``_output``)."""
     result_file = tmp_path / "result.json"
     playbook = [{"hosts": "localhost", "gather_facts": False, "tasks": [
         {"name": "Session state", "iis.aspnet.session_state": task, "register": "outcome", "ignore_errors": True},
@@ -48,7 +48,7 @@ def play(tmp_path: Path, task: dict, *flags: str) -> tuple[dict, str]:
     command = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", "localhost,", "-c", "local", str(tmp_path / "play.yml"), *flags]
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
-    return json.loads(result_file.read_text()), done.stdout + done.stderr
+    return {**json.loads(result_file.read_text()), "_output": done.stdout + done.stderr}
 
 
 ROOTS = ["C/Windows/Microsoft.NET/Framework/v4.0.30319/Config/web.config",
@@ -59,26 +59,27 @@ def test_check_then_apply_then_steady(tmp_path, tree):
     task = {"image_root": str(tree), "mode": "InProc"}
     before = digests(tree)
 
-    checked, output = play(tmp_path, task, "--check", "--diff")
+    checked = play(tmp_path, task, "--check", "--diff")
+    output = checked["_output"]
     assert checked["changed"] and digests(tree) == before
     assert '+        <sessionState mode="InProc" />' in output and '+        <sessionState mode="InProc"' in output
     assert [(c["attribute"], c["before"], c["after"]) for c in checked["changes"]] == [("mode", None, "InProc"), ("mode", "StateServer", "InProc")]
 
-    applied, _ = play(tmp_path, task)
+    applied = play(tmp_path, task)
     after = digests(tree)
     assert applied["changed"] and sorted(k for k in after if after[k] != before[k]) == ROOTS
     assert [f["changed"] for f in applied["files"]] == [True, True] and applied["service"] is None
     assert applied["appcmd"][0].endswith("/section:system.web/sessionState /mode:InProc")
 
-    again, _ = play(tmp_path, task, "--diff")
+    again = play(tmp_path, task, "--diff")
     assert not again["changed"] and digests(tree) == after and again["changes"] == []
 
 
 def test_application_web_config_is_created_with_backup_and_edited(tmp_path, tree):
-    applied, _ = play(tmp_path, {"image_root": str(tree), "site": "Intranet/hr", "mode": "InProc", "backup": True})
+    applied = play(tmp_path, {"image_root": str(tree), "site": "Intranet/hr", "mode": "InProc", "backup": True})
     created = tree / "D/Sites/Intranet/hr/web.config"
     assert applied["changed"] and created.read_bytes().startswith(b'<?xml version="1.0" encoding="UTF-8"?>\r\n<configuration>\r\n')
-    edited, _ = play(tmp_path, {"image_root": str(tree), "site": "Default Web Site/shop", "timeout": 15, "backup": True})
+    edited = play(tmp_path, {"image_root": str(tree), "site": "Default Web Site/shop", "timeout": 15, "backup": True})
     (record,) = edited["files"]
     assert record["changed"] and record["backup_file"] and Path(record["backup_file"]).read_bytes() == (SAMPLE / "C/inetpub/shop/web.config").read_bytes()
     assert b'timeout="15"' in (tree / "C/inetpub/shop/web.config").read_bytes()
@@ -86,8 +87,8 @@ def test_application_web_config_is_created_with_backup_and_edited(tmp_path, tree
 
 def test_secret_never_leaks(tmp_path, tree):
     connection = f"data source=db01;user id=app;password={CANARY}"
-    result, output = play(tmp_path, {"image_root": str(tree), "mode": "SQLServer", "sql_connection_string": connection}, "--diff", "-vvvv")
-    assert result["changed"] and CANARY not in output and CANARY not in json.dumps(result)
+    result = play(tmp_path, {"image_root": str(tree), "mode": "SQLServer", "sql_connection_string": connection}, "--diff", "-vvvv")
+    assert result["changed"] and CANARY not in result["_output"] and CANARY not in json.dumps(result)
     assert CANARY.encode() in (tree / ROOTS[1]).read_bytes()
 
 
@@ -105,7 +106,7 @@ REFUSALS = [
 @pytest.mark.parametrize("case, task, fragment", REFUSALS, ids=[row[0] for row in REFUSALS])
 def test_refusals_fail_cleanly_and_change_nothing(tmp_path, tree, case, task, fragment):
     before = digests(tree)
-    result, _ = play(tmp_path, {"image_root": str(tree), **task})
+    result = play(tmp_path, {"image_root": str(tree), **task})
     assert result.get("failed") and fragment in result["msg"]
     assert digests(tree) == before
 
@@ -115,6 +116,6 @@ def test_a_locked_section_is_refused_naming_the_file(tmp_path, tree):
     machine.write_bytes(machine.read_bytes().replace(b"</configuration>", b'<location path="" allowOverride="false"><system.web>'
                                                      b'<sessionState mode="Off" /></system.web></location></configuration>'))
     before = digests(tree)
-    result, _ = play(tmp_path, {"image_root": str(tree), "mode": "InProc"})
+    result = play(tmp_path, {"image_root": str(tree), "mode": "InProc"})
     assert result["failed"] and "machine.config" in result["msg"] and "locked" in result["msg"]
     assert digests(tree) == before
