@@ -9,14 +9,12 @@ well-kept modules, called directly with ``_execute_module``.
 
 from __future__ import annotations
 
-import hashlib
-
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.iis.aspnet.plugins.plugin_utils import _image, _mask, _report, _service, _session, _spec, _transport
-from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import ConfigError, EngineError, OptionError
+from ansible_collections.iis.aspnet.plugins.plugin_utils import _mask, _report, _service, _session, _spec, _transport
+from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import EngineError, OptionError
 
 WINDOWS_SERVICE_DEFAULT = {"state": "started", "start_mode": "auto"}
 
@@ -46,7 +44,7 @@ class ActionModule(ActionBase):
         windows = getattr(self._connection._shell, "_IS_WINDOWS", False)
         service_options = self._service_options(args, windows)
         transport = self._transport(args, windows, task_vars)
-        run = _session.plan_run(args, transport)
+        run = _session.plan_run(args, transport, given=[name for name, value in self._task.args.items() if value is not None])
         check_mode = bool(self._task.check_mode)
         backups = {} if check_mode else self._write(run, transport, args["backup"])
         service, warnings = self._service(service_options, args, run, task_vars, check_mode)
@@ -77,7 +75,7 @@ class ActionModule(ActionBase):
             if args.get("image_root"):
                 raise OptionError("image_root", "is for POSIX hosts holding a Windows tree; on a Windows host leave it out")
             return _transport.WindowsTransport(execute, self._put)
-        return _image.ImageTransport(execute, self._put, args["image_root"])
+        return _transport.ImageTransport(execute, self._put, args["image_root"])
 
     def _put(self, data: bytes) -> str:
         """Upload bytes to the remote temp dir, made on the first call only."""
@@ -92,12 +90,10 @@ class ActionModule(ActionBase):
 
     @staticmethod
     def _write(run: _session.RunPlan, transport, backup: bool) -> dict[str, str | None]:
-        """Compare and swap: every changed file must still be as read; then write them."""
+        """Compare and swap: every changed file must still be as read before any is written."""
         changed = [plan for plan in run.files if plan.changed]
         for plan in changed:
-            expected = None if plan.created else hashlib.sha1(plan.before).hexdigest()
-            if transport.checksum(plan.path) != expected:
-                raise ConfigError(plan.path, "changed since it was read (another writer?); nothing written, run again")
+            transport.assert_unchanged(plan.path, None if plan.created else plan.before)
         return {plan.path: transport.write(plan.path, plan.after, backup) for plan in changed}
 
     def _service(self, options: dict, args: dict, run, task_vars: dict, check_mode: bool):

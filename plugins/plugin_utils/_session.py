@@ -9,6 +9,7 @@ read at most once per run; the files above a target are read only when a change 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -68,15 +69,21 @@ class FileCache:
         return len(self._data)
 
 
-def plan_run(options: dict, host: Host, cache: FileCache | None = None) -> RunPlan:
-    """Validate the options, resolve the target files and plan every edit."""
+def plan_run(options: dict, host: Host, cache: FileCache | None = None, given: Collection[str] | None = None) -> RunPlan:
+    """Validate the options, resolve the target files and plan every edit.
+
+    ``given`` names the options the user set. An argument-spec validator fills in defaults, so
+    after it a present ``bitness`` no longer tells whether the user asked for it (and a default
+    bitness whose tree is absent is skipped, an asked-for one is an error). Without ``given``,
+    an option counts as given when it is not None.
+    """
     cache = cache or FileCache(host)
+    given = set(given) if given is not None else {name for name, value in options.items() if value is not None}
     framework = options.get("framework_version") or _levels.DEFAULT_FRAMEWORK
     settings, warnings = _spec.desired_settings(options, framework)
     apphost = _read_apphost(cache) if _levels.needs_apphost(options.get("commit"), options.get("site")) else None
     targets = _levels.resolve(options.get("commit"), options.get("site"), framework, options.get("bitness"), apphost,
-                              framework_given=options.get("framework_version") is not None,
-                              bitness_given=options.get("bitness") is not None)
+                              framework_given="framework_version" in given, bitness_given="bitness" in given)
     run = RunPlan(settings, targets, warnings=list(warnings))
     for target in targets:
         plan = _plan_target(target, settings, cache, run.warnings)

@@ -14,8 +14,10 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import posixpath
 from collections.abc import Callable
 
+from ansible_collections.iis.aspnet.plugins.plugin_utils import _image
 from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import ConfigError
 
 Execute = Callable[[str, dict], dict]
@@ -101,12 +103,16 @@ class Transport(ModuleRunner):
         """Replace (or create) the file; returns the backup file's path, if one was made."""
         raise NotImplementedError
 
-    def write_if_unchanged(self, path: str, expected: bytes | None, data: bytes, backup: bool) -> str | None:
-        """Compare and swap: write only if the file still holds ``expected`` (None: still absent)."""
+    def assert_unchanged(self, path: str, expected: bytes | None) -> None:
+        """Compare (before a swap): the file must still hold ``expected`` (None: still absent)."""
         now = self.checksum(path)
         if now != sha1_hex(expected):
             was, found = _describe(sha1_hex(expected)), _describe(now)
             raise TransportError(path, f"changed on the host since it was read (was {was}, now {found}); nothing written")
+
+    def write_if_unchanged(self, path: str, expected: bytes | None, data: bytes, backup: bool) -> str | None:
+        """Compare and swap one file: write only if it still holds ``expected``."""
+        self.assert_unchanged(path, expected)
         return self.write(path, data, backup)
 
 
@@ -117,6 +123,10 @@ def _describe(checksum: str | None) -> str:
 SLURP = "ansible.builtin.slurp"  # on a Windows host ansible-core runs ansible.windows.slurp (ps1)
 WIN_STAT = "ansible.windows.win_stat"
 WIN_COPY = "ansible.windows.win_copy"
+IMAGE_SLURP = "ansible.builtin.slurp"
+IMAGE_STAT = "ansible.builtin.stat"
+IMAGE_FIND = "ansible.builtin.find"
+IMAGE_COPY = "ansible.builtin.copy"
 
 
 class WindowsTransport(Transport):
@@ -178,7 +188,79 @@ def _decode(path: str, result: dict) -> bytes:
 # ---- image hosts
 
 
+class ImageTransport(Transport):
+    """A POSIX host holding a Windows tree under ``image_root``, through ansible.builtin modules.
+
+    Paths are tried exactly as written first; a directory is listed (``find``) only when a
+    component is not found that way, and each listing is made once per run.
+    """
+
+    def __init__(self, execute: Execute, put: Put, image_root: str) -> None:
+        super().__init__(execute, put)
+        self.image_root = image_root.rstrip("/") or "/"
+        self._found: dict[str, str | None] = {}
+        self._listings: dict[str, list[str] | None] = {}
+
+    def read(self, path: str) -> bytes | None:
+        exact = _image.exact(self.image_root, path)
+        result = self._call(IMAGE_SLURP, {"src": exact})
+        if failure_message(result) is None:
+            self._found[path.casefold()] = exact
+            return _decode(path, result)
+        if "not found" not in failure_message(result):
+            raise TransportError(path, f"cannot be read: {failure_message(result)}")
+        found = self._locate(path)
+        if found is None or found == exact:
+            return None
+        return _decode(path, self._run(IMAGE_SLURP, {"src": found}, path))
+
+    def is_dir(self, path: str) -> bool:
+        exact = _image.exact(self.image_root, path)
+        stat = self._stat(exact)
+        if stat.get("exists"):
+            self._found[path.casefold()] = exact
+        else:
+            found = self._locate(path)
+            stat = self._stat(found) if found else {}
+        return bool(stat.get("isdir"))
+
+    def checksum(self, path: str) -> str | None:
+        stat = self._stat(self._destination(path), get_checksum=True, checksum_algorithm="sha1")
+        return stat.get("checksum") if stat.get("exists") else None
+
+    def write(self, path: str, data: bytes, backup: bool) -> str | None:
+        # The copy module replaces the file atomically (a rename in its directory).
+        args = {"src": self._put(data), "dest": self._destination(path), "backup": bool(backup),
+                "checksum": sha1_hex(data), "_original_basename": _image.split(path)[-1]}
+        return self._run(IMAGE_COPY, args, path).get("backup_file") or None
+
+    def _destination(self, path: str) -> str:
+        """Where ``path`` is in the image, or would be created (its directory matched by case)."""
+        found = self._locate(path)
+        if found is not None:
+            return found
+        parts = _image.split(path)
+        directory = parts[0] + ":\\" + "\\".join(parts[1:-1])
+        return posixpath.join(self._locate(directory) or _image.exact(self.image_root, directory), parts[-1])
+
+    def _locate(self, path: str) -> str | None:
+        key = path.casefold()
+        if key not in self._found:
+            self._found[key] = _image.match_case(self.image_root, path, self._listdir)
+        return self._found[key]
+
+    def _listdir(self, directory: str) -> list[str] | None:
+        if directory not in self._listings:
+            result = self._call(IMAGE_FIND, {"paths": [directory], "file_type": "any", "hidden": True, "recurse": False})
+            missing = failure_message(result) is not None or directory in (result.get("skipped_paths") or {})
+            self._listings[directory] = None if missing else [posixpath.basename(item["path"]) for item in result.get("files", [])]
+        return self._listings[directory]
+
+    def _stat(self, path: str, **options) -> dict:
+        return self._run(IMAGE_STAT, {"path": path, "get_checksum": False, **options}, path).get("stat", {})
+
+
 __all__ = [
     "Execute", "Put", "TransportError", "failure_message", "warning_texts", "sha1_hex", "ModuleRunner", "Transport",
-    "SLURP", "WIN_STAT", "WIN_COPY", "WindowsTransport",
+    "SLURP", "WIN_STAT", "WIN_COPY", "WindowsTransport", "IMAGE_SLURP", "IMAGE_STAT", "IMAGE_FIND", "IMAGE_COPY", "ImageTransport",
 ]

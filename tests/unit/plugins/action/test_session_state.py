@@ -156,7 +156,7 @@ def test_a_file_changed_between_read_and_write_is_not_written():
 
     host.before_checksum = other_writer
     result = action(host, {"mode": "InProc"}).run(task_vars={})
-    assert result["failed"] and "changed since it was read" in result["msg"] and result["msg"].startswith(F32)
+    assert result["failed"] and "changed on the host since it was read" in result["msg"] and result["msg"].startswith(F32)
     assert "ansible.windows.win_copy" not in modules(host)
 
 
@@ -196,3 +196,15 @@ def test_refusals_send_no_write(args, fragment):
     result = action(host, args).run(task_vars={})
     assert result["failed"] and fragment in result["msg"]
     assert not any(name in ("ansible.windows.win_copy", "ansible.windows.win_regedit") for name in modules(host))
+
+
+@pytest.mark.parametrize("args, skipped", [({"mode": "InProc"}, True), ({"mode": "InProc", "bitness": [64, 32]}, False)])
+def test_a_default_bitness_without_its_tree_is_skipped_an_asked_one_is_an_error(args, skipped):
+    host = FakeWindows()
+    host.files = {path: data for path, data in host.files.items() if "Framework64" not in path}
+    result = action(host, args).run(task_vars={})
+    if skipped:
+        assert result["changed"] and [record["path"] for record in result["files"]] == [F32]
+        assert any("64-bit" in warning and "skipped" in warning for warning in result["warnings"])
+    else:
+        assert result["failed"] and "Framework64" in result["msg"] and "not found" in result["msg"]

@@ -8,7 +8,7 @@ import hashlib
 import pytest
 
 from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import ConfigError
-from ansible_collections.iis.aspnet.plugins.plugin_utils._image import ImageTransport
+from ansible_collections.iis.aspnet.plugins.plugin_utils._transport import ImageTransport
 
 ROOT = "/srv/image"
 FILES = {"/srv/image/C/Windows/Microsoft.NET/Framework64/v2.0.50727/CONFIG/web.config": b"<configuration/>"}
