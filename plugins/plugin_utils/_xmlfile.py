@@ -92,7 +92,7 @@ class Tag:
     end: int = -1  # just after the end tag's '>' (== head_end when empty)
     close_start: int = -1  # '<' of the end tag (== head_end when empty)
     # Set by the cross-check from lxml: attributes as the parser decodes them, and the name of
-    # the first child element. The lxml tree itself is not kept, so its memory goes at once.
+    # the first child element (sections only). The lxml tree itself is not kept, so its memory goes.
     attrib: dict[str, str] = field(default_factory=dict)
     first_child: str | None = None
     _children: list[Tag] = field(default_factory=list)
@@ -370,8 +370,10 @@ def _cross_check(path: str, text: str, tag: Tag, node, attributes: bool = True) 
                                 f"tokenizer saw <{tag.name}>, parser saw <{_local_name(node)}>")
     if attributes:
         tag.attrib = dict(node.attrib)
-        first = next(node.iterchildren(etree.Element), None)
-        tag.first_child = None if first is None else _local_name(first)
+        if tag.parent is not None and tag.parent.name == "system.web":
+            # Only a section needs it (an <EncryptedData> child); skipped elsewhere for speed.
+            first = next(node.iterchildren(etree.Element), None)
+            tag.first_child = None if first is None else _local_name(first)
     if tag.name not in CONTAINERS or tag.empty or tag._pending is not None:  # pylint: disable=protected-access
         return
     nodes = list(node.iterchildren(etree.Element))
