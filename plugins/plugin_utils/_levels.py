@@ -29,13 +29,13 @@ from ansible_collections.iis.aspnet.plugins.plugin_utils._apphost import (
     win_same_path,
 )
 from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import OptionError
+from ansible_collections.iis.aspnet.plugins.plugin_utils._spec import BITNESS_DIRS as _BITNESS_DIRS
+from ansible_collections.iis.aspnet.plugins.plugin_utils._spec import COMMITS, FRAMEWORKS
 
-COMMITS = ("MACHINE", "WEBROOT", "APPHOST", "SITE", "APP")
 DEFAULT_FRAMEWORK = "v4.0"
 DEFAULT_BITNESS = (64, 32)
 # framework_version -> (version folder, config folder as Windows ships it: v2.0 says CONFIG).
-_FRAMEWORK_DIRS = {"v4.0": ("v4.0.30319", "Config"), "v2.0": ("v2.0.50727", "CONFIG")}
-_BITNESS_DIRS = {64: "Framework64", 32: "Framework"}
+_FRAMEWORK_DIRS = {name: (version, "CONFIG" if name == "v2.0" else "Config") for name, version in FRAMEWORKS.items()}
 _FRAMEWORK_ROOT = r"C:\Windows\Microsoft.NET"
 _SERVER_FILES = {"MACHINE": "machine.config", "WEBROOT": "web.config"}
 
