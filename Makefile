@@ -23,7 +23,9 @@ REQUIREMENTS := requirements/constraints.txt requirements/runtime.txt requiremen
 
 BUILD := $(ROOT)/build
 # ansible-test only runs inside a directory whose real path ends in ansible_collections/NS/NAME.
-SANITY_ROOT := $(BUILD)/sanity
+# One copy per make run: two runs at once (a developer and CI, or parallel sessions) must not
+# delete each other's copy. A passing run removes its copy; a failing one keeps it to look at.
+SANITY_ROOT := $(BUILD)/sanity/run-$(shell date +%s%N)
 SANITY_COPY := $(SANITY_ROOT)/ansible_collections/iis/aspnet
 # Private HOME for ansible-test (its venvs and the get-pip stand-in live there) and antsibull.
 SANITY_HOME := $(BUILD)/home
@@ -118,6 +120,7 @@ sanity: $(STAMP) sanity-copy sanity-home
 	cd $(SANITY_COPY) && HOME=$(SANITY_HOME) $(TOOL_ENV) \
 		$(BIN)/ansible-test sanity --venv --color no \
 		--python $(PYVER)
+	@rm -rf $(SANITY_ROOT)
 
 # Not a gate: the same unit tests under ansible-test (its pytest plugins, xdist, collection loader).
 ansible-test-units: $(STAMP) sanity-copy sanity-home
