@@ -1,0 +1,153 @@
+# Copyright: contributors to the iis.aspnet collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Callback iis.aspnet.drift_report: thin glue between Ansible's events and ``_drift``."""
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: drift_report
+type: aggregate
+short_description: Report, per host, the session state settings that differ from what the play declares
+description:
+  - Collects the results of M(iis.aspnet.session_state) tasks (also when called as C(session_state) or
+    C(ansible.legacy.session_state)) and, when the playbook ends, prints one table with, per host, each file and
+    attribute that differs (actual -> desired), the hosts whose task failed (with the message), the unreachable
+    hosts and the hosts in line.
+  - In check mode a difference is drift (C(would change)); in a run that applies, it is a correction the run made
+    (C(changed)). A host that runs several session_state tasks gets one merged entry per file and attribute.
+  - When O(output_dir) is set it also writes the report there as JSON (C(drift-report.json)), Markdown
+    (C(drift-report.md)) and JUnit XML (C(drift-report.xml)), as O(formats) asks. In the JUnit file each host is a
+    test suite and each file a test case; drift is a failure listing the attribute lines, a failed task or an
+    unreachable host an error, a file in line a pass.
+  - Works beside any stdout callback. Values arrive masked from the module and every text is masked again
+    (passwords in connection strings become C(********)); the module's C(diff) is never read.
+version_added: 0.1.0
+author:
+  - iis.aspnet maintainers (!UNKNOWN)
+requirements:
+  - Enabled in C(callbacks_enabled) (or E(ANSIBLE_CALLBACKS_ENABLED)) as C(iis.aspnet.drift_report).
+options:
+  output_dir:
+    description:
+      - Directory that receives the report files; created when missing. Files are written only when it is set.
+      - Existing report files in it are replaced.
+    type: path
+    env:
+      - name: IIS_ASPNET_DRIFT_REPORT_DIR
+    ini:
+      - section: callback_iis_aspnet_drift_report
+        key: output_dir
+  formats:
+    description:
+      - Which report files to write into O(output_dir).
+      - An empty list writes none (the table is still printed).
+    type: list
+    elements: str
+    choices: [json, markdown, junit]
+    default: [json, markdown, junit]
+    env:
+      - name: IIS_ASPNET_DRIFT_REPORT_FORMATS
+    ini:
+      - section: callback_iis_aspnet_drift_report
+        key: formats
+seealso:
+  - module: iis.aspnet.session_state
+notes:
+  - Failures of other tasks are reported only for a host that never ran a session_state task (for example a failed
+    feature install before it); an unreachable host is reported whichever task found it unreachable.
+"""
+
+EXAMPLES = r"""
+# ansible.cfg
+# [defaults]
+# callbacks_enabled = iis.aspnet.drift_report
+#
+# [callback_iis_aspnet_drift_report]
+# output_dir = reports
+# formats = json, junit
+
+# Or from the environment, for one run in CI:
+#   ANSIBLE_CALLBACKS_ENABLED=iis.aspnet.drift_report \
+#   IIS_ASPNET_DRIFT_REPORT_DIR=reports IIS_ASPNET_DRIFT_REPORT_FORMATS=junit \
+#   ansible-playbook iis.aspnet.drift --check
+"""
+
+import os
+from collections.abc import Mapping
+
+from ansible.plugins.callback import CallbackBase
+
+from ansible_collections.iis.aspnet.plugins.plugin_utils import _drift
+
+
+class CallbackModule(CallbackBase):
+    CALLBACK_VERSION = 2.0
+    CALLBACK_TYPE = "aggregate"
+    CALLBACK_NAME = "iis.aspnet.drift_report"
+    CALLBACK_NEEDS_ENABLED = True
+
+    def __init__(self, display=None):
+        super().__init__(display=display)
+        self._collector = _drift.Collector()
+        self._playbook = None
+
+    def v2_playbook_on_start(self, playbook):
+        name = getattr(playbook, "_file_name", None)
+        self._playbook = os.path.basename(name) if isinstance(name, str) else None
+
+    def v2_runner_on_ok(self, result):
+        self._collect(result, failed=False)
+
+    def v2_runner_on_failed(self, result, ignore_errors=False):
+        if _is_session_state(result):
+            self._collect(result, failed=True)
+        elif not ignore_errors:
+            self._collector.add_blocked(_host(result), _task_name(result), _result(result).get("msg", ""))
+
+    def v2_runner_on_unreachable(self, result):
+        self._collector.add_unreachable(_host(result), _result(result).get("msg") or "unreachable")
+
+    def v2_playbook_on_stats(self, stats):
+        records = self._collector.report()
+        if records:
+            self._display.display("DRIFT REPORT (iis.aspnet.session_state)\n" + _drift.render_table(records))
+        directory = self.get_option("output_dir")
+        formats = self.get_option("formats") or []
+        if directory and formats:
+            try:
+                written = _drift.write_reports(records, directory, formats, self._playbook)
+            except OSError as exc:
+                self._display.warning(f"drift_report: cannot write the report into {directory}: {exc}")
+                return
+            self._display.display("drift report written: " + ", ".join(written))
+
+    def _collect(self, result, failed):
+        if _is_session_state(result):
+            self._collector.add_result(_host(result), _task_name(result), _result(result), failed=failed, check_mode=_check_mode(result))
+
+
+def _is_session_state(result) -> bool:
+    task = getattr(result, "_task", None)
+    return _drift.is_session_state(getattr(task, "action", None)) or _drift.is_session_state(getattr(task, "resolved_action", None))
+
+
+def _host(result) -> str:
+    return str(result._host.get_name())  # pylint: disable=protected-access
+
+
+def _task_name(result) -> str:
+    name = result._task.get_name() if hasattr(result._task, "get_name") else None  # pylint: disable=protected-access
+    return name if isinstance(name, str) and name else "session_state"
+
+
+def _result(result) -> dict:
+    data = getattr(result, "_result", None)
+    return dict(data) if isinstance(data, Mapping) else {}
+
+
+def _check_mode(result) -> bool:
+    """Whether the task ran in check mode (the worker's resolved task fields first, then the task)."""
+    fields = getattr(result, "_task_fields", None)
+    if isinstance(fields, Mapping) and isinstance(fields.get("check_mode"), bool):
+        return fields["check_mode"]
+    return getattr(getattr(result, "_task", None), "check_mode", False) is True

@@ -1,0 +1,207 @@
+"""Tests of the iis.aspnet.drift_report callback: its v2_* events on recorded results, and a real run."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from unittest.mock import MagicMock
+
+import pytest
+import yaml
+
+from ansible_collections.iis.aspnet.plugins.callback import drift_report
+from ansible_collections.iis.aspnet.plugins.callback.drift_report import CallbackModule
+
+REPO = Path(__file__).resolve().parents[4]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SAMPLE = REPO / "examples" / "sample-server"
+FARM = REPO / "build" / "collections"
+CANARY = "Canary-7f3a9c-Secret"
+ROOT64 = r"C:\Windows\Microsoft.NET\Framework64\v4.0.30319\Config\web.config"
+ROOT32 = r"C:\Windows\Microsoft.NET\Framework\v4.0.30319\Config\web.config"
+
+
+def recorded(name: str) -> dict:
+    return json.loads((FIXTURES / f"{name}.json").read_text())
+
+
+def task_result(host: str, result: dict, action: str = "iis.aspnet.session_state", check_mode: bool = True, name: str = "Session state"):
+    """A TaskResult-like object, as callbacks receive it."""
+    fake = MagicMock()
+    fake._host.get_name.return_value = host
+    fake._task.action = action
+    fake._task.resolved_action = None
+    fake._task.check_mode = check_mode
+    fake._task.get_name.return_value = name
+    fake._task_fields = {"check_mode": check_mode}
+    fake._result = result
+    return fake
+
+
+def callback(tmp_path: Path, formats=("json", "markdown", "junit"), output_dir: str | None = "reports"):
+    plugin = CallbackModule(display=MagicMock(verbosity=0))
+    # What set_options would resolve from ini/env (the real run below goes through Ansible's config).
+    plugin._plugin_options = {"output_dir": str(tmp_path / output_dir) if output_dir else None, "formats": list(formats)}
+    return plugin
+
+
+def shown(plugin) -> str:
+    return "\n".join(str(call.args[0]) for call in plugin._display.display.call_args_list)
+
+
+def finish(plugin):
+    plugin.v2_playbook_on_stats(MagicMock())
+
+
+def test_documentation_declares_the_options():
+    doc = yaml.safe_load(drift_report.DOCUMENTATION)
+    assert doc["type"] == "aggregate" and CallbackModule.CALLBACK_TYPE == "aggregate" and CallbackModule.CALLBACK_NEEDS_ENABLED
+    assert CallbackModule.CALLBACK_NAME == "iis.aspnet.drift_report"
+    options = doc["options"]
+    assert options["output_dir"]["env"] == [{"name": "IIS_ASPNET_DRIFT_REPORT_DIR"}]
+    assert options["formats"]["env"] == [{"name": "IIS_ASPNET_DRIFT_REPORT_FORMATS"}]
+    assert options["formats"]["choices"] == options["formats"]["default"] == ["json", "markdown", "junit"]
+    assert {entry["section"] for option in options.values() for entry in option["ini"]} == {"callback_iis_aspnet_drift_report"}
+
+
+def test_a_fleet_run_is_printed_and_written(tmp_path):
+    plugin = callback(tmp_path)
+    playbook = MagicMock()
+    playbook._file_name = "/somewhere/drift.yml"
+    plugin.v2_playbook_on_start(playbook)
+    plugin.v2_runner_on_ok(task_result("web01", recorded("check_root")))
+    plugin.v2_runner_on_ok(task_result("web01", recorded("check_site"), action="session_state"))
+    plugin.v2_runner_on_ok(task_result("web02", recorded("steady_root"), action="ansible.legacy.session_state"))
+    plugin.v2_runner_on_failed(task_result("web03", recorded("refused_apphost"), name="Refused"), ignore_errors=True)
+    plugin.v2_runner_on_unreachable(task_result("web04", {"unreachable": True, "msg": "ssh: connect to host 127.0.0.1 port 1"}))
+    plugin.v2_runner_on_ok(task_result("web05", recorded("apply_root"), check_mode=False))
+    finish(plugin)
+
+    table = shown(plugin)
+    assert "DRIFT REPORT (iis.aspnet.session_state)" in table
+    assert f"web01  would change  {ROOT64}  sessionState mode     (absent)     InProc" in table
+    assert "web03: error in Refused: commit: APPHOST is refused" in table
+    assert "web04: unreachable: ssh: connect to host 127.0.0.1 port 1" in table
+    assert "5 host(s): 1 error, 1 unreachable, 1 would change, 1 changed, 1 in line" in table
+
+    reports = tmp_path / "reports"
+    assert sorted(path.name for path in reports.iterdir()) == ["drift-report.json", "drift-report.md", "drift-report.xml"]
+    data = json.loads((reports / "drift-report.json").read_text())
+    assert data["playbook"] == "drift.yml"
+    assert {entry["host"]: entry["status"] for entry in data["hosts"]} == {
+        "web03": "error", "web04": "unreachable", "web01": "drift", "web05": "changed", "web02": "in_line"}
+    root = ET.parse(reports / "drift-report.xml").getroot()
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("9", "3", "2")
+    assert "| `web02` | in line |" in (reports / "drift-report.md").read_text()
+
+
+def test_other_tasks_are_ignored_unless_they_block_a_host(tmp_path):
+    plugin = callback(tmp_path, output_dir=None)
+    plugin.v2_runner_on_ok(task_result("web01", recorded("check_root"), action="ansible.builtin.copy"))
+    plugin.v2_runner_on_ok(task_result("web01", {"changed": True, "changes": []}, action="iis.aspnet.session_state_info"))
+    plugin.v2_runner_on_failed(task_result("web02", {"failed": True, "msg": "ignored"}, action="ansible.builtin.command"), ignore_errors=True)
+    plugin.v2_runner_on_failed(task_result("web03", {"failed": True, "msg": "no feature"}, action="ansible.windows.win_feature", name="Feature"))
+    finish(plugin)
+    table = shown(plugin)
+    assert "web01" not in table and "web02" not in table
+    assert "web03: error in Feature: failed before session_state ran: no feature" in table
+    assert not (tmp_path / "reports").exists()
+
+
+def test_nothing_collected_prints_nothing_but_writes_an_empty_report(tmp_path):
+    plugin = callback(tmp_path, formats=["json"])
+    finish(plugin)
+    assert shown(plugin).startswith("drift report written:")
+    assert json.loads((tmp_path / "reports" / "drift-report.json").read_text())["summary"]["hosts"] == 0
+
+
+def test_only_the_formats_asked_are_written(tmp_path):
+    plugin = callback(tmp_path, formats=["junit"])
+    plugin.v2_runner_on_ok(task_result("web01", recorded("check_root")))
+    finish(plugin)
+    assert [path.name for path in (tmp_path / "reports").iterdir()] == ["drift-report.xml"]
+
+
+def test_an_unwritable_directory_is_a_warning_not_a_crash(tmp_path):
+    (tmp_path / "reports").write_text("a file where the directory should be")
+    plugin = callback(tmp_path)
+    plugin.v2_runner_on_ok(task_result("web01", recorded("check_root")))
+    finish(plugin)
+    (warning,) = plugin._display.warning.call_args_list
+    assert "cannot write the report" in warning.args[0]
+
+
+def test_check_mode_from_the_task_when_no_task_fields(tmp_path):
+    plugin = callback(tmp_path, output_dir=None)
+    result = task_result("web01", recorded("check_root"), check_mode=False)
+    result._task_fields = None
+    plugin.v2_runner_on_ok(result)
+    finish(plugin)
+    assert "web01  changed" in shown(plugin)
+
+
+def test_secrets_never_reach_screen_or_files(tmp_path):
+    plugin = callback(tmp_path)
+    plugin.v2_runner_on_ok(task_result("web01", recorded("leaky_check_site")))
+    plugin.v2_runner_on_failed(task_result("web02", recorded("leaky_failure")))
+    finish(plugin)
+    assert CANARY not in shown(plugin) and "********" in shown(plugin)
+    for path in (tmp_path / "reports").iterdir():
+        assert CANARY not in path.read_text()
+    assert "appcmd" not in shown(plugin) and "invocation" not in shown(plugin)
+
+
+# ---------------------------------------------------------------------------------------------
+# A real run: ansible-playbook in check mode on a copy of the sample server, plus an unreachable host
+
+INVENTORY = """\
+all:
+  hosts:
+    image01:
+      ansible_connection: local
+    gone01:
+      ansible_host: 127.0.0.1
+      ansible_connection: ssh
+      ansible_port: 1
+      ansible_ssh_timeout: 3
+"""
+
+
+@pytest.mark.skipif(shutil.which("ssh") is None, reason="needs an ssh client for the unreachable host")
+def test_real_check_run(tmp_path):
+    tree = tmp_path / "image"
+    shutil.copytree(SAMPLE, tree)
+    before = {path: path.read_bytes() for path in tree.rglob("*") if path.is_file()}
+    playbook = [{"hosts": "all", "gather_facts": False, "tasks": [
+        {"name": "Root web.config in process", "iis.aspnet.session_state": {"image_root": str(tree), "mode": "InProc"}}]}]
+    (tmp_path / "play.yml").write_text(json.dumps(playbook))
+    (tmp_path / "inventory.yml").write_text(INVENTORY)
+    (tmp_path / "ansible.cfg").write_text("[callback_iis_aspnet_drift_report]\nformats = json, junit\n")
+    env = {**os.environ, "ANSIBLE_CONFIG": str(tmp_path / "ansible.cfg"), "ANSIBLE_COLLECTIONS_PATH": str(FARM),
+           "ANSIBLE_CALLBACKS_ENABLED": "iis.aspnet.drift_report", "IIS_ASPNET_DRIFT_REPORT_DIR": str(tmp_path / "reports"),
+           "ANSIBLE_HOME": str(tmp_path / "ansible-home"), "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-tmp"),
+           "ANSIBLE_NOCOLOR": "1", "ANSIBLE_RETRY_FILES_ENABLED": "0", "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+           "ANSIBLE_HOST_KEY_CHECKING": "0"}
+    env.pop("IIS_ASPNET_DRIFT_REPORT_FORMATS", None)
+    command = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(tmp_path / "inventory.yml"), str(tmp_path / "play.yml"), "--check"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False, timeout=300)
+    output = done.stdout + done.stderr
+    assert done.returncode == 4, output  # 4: a host was unreachable
+    assert {path: path.read_bytes() for path in tree.rglob("*") if path.is_file()} == before
+
+    assert "DRIFT REPORT (iis.aspnet.session_state)" in output and "2 host(s): 1 unreachable, 1 would change" in output
+    reports = tmp_path / "reports"
+    assert sorted(path.name for path in reports.iterdir()) == ["drift-report.json", "drift-report.xml"]
+    data = json.loads((reports / "drift-report.json").read_text())
+    hosts = {entry["host"]: entry for entry in data["hosts"]}
+    assert hosts["gone01"]["status"] == "unreachable" and "port 1" in hosts["gone01"]["unreachable"]
+    changes = [(f["path"], d["element"], d["attribute"], d["actual"], d["desired"], d["applied"])
+               for entry in data["hosts"] for f in entry["files"] for d in f["differences"]]
+    assert changes == [(ROOT64, "sessionState", "mode", None, "InProc", False), (ROOT32, "sessionState", "mode", "StateServer", "InProc", False)]
+    root = ET.parse(reports / "drift-report.xml").getroot()
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("3", "2", "1")
