@@ -6,12 +6,11 @@ Private to the iis.aspnet collection: not a public API.
 are case-insensitive, so a component that is not found as written is matched against a listing
 of its directory; two entries that differ only in case cannot be told apart and are refused.
 Listings come from a callable, so the same walk serves remote hosts (a module call per listing)
-and local trees (``_transport.ImageTransport`` and :class:`LocalImage`).
+and local trees (``_transport.ImageTransport``, and the tests' local tree).
 """
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
 from collections.abc import Callable
@@ -58,36 +57,4 @@ def match_case(image_root: str, path: str, listdir: Callable[[str], list[str] | 
     return current
 
 
-class LocalImage:
-    """A :class:`_session.Host` over a Windows tree on the local file system (demo, tests)."""
-
-    def __init__(self, image_root: str) -> None:
-        self.image_root = image_root
-        self.listings = 0
-
-    def locate(self, path: str) -> str | None:
-        candidate = exact(self.image_root, path)
-        if os.path.exists(candidate):
-            return candidate
-        return match_case(self.image_root, path, self._listdir)
-
-    def read(self, path: str) -> bytes | None:
-        found = self.locate(path)
-        if found is None or not os.path.isfile(found):
-            return None
-        with open(found, "rb") as handle:
-            return handle.read()
-
-    def is_dir(self, path: str) -> bool:
-        found = self.locate(path)
-        return found is not None and os.path.isdir(found)
-
-    def _listdir(self, directory: str) -> list[str] | None:
-        self.listings += 1
-        try:
-            return os.listdir(directory)
-        except (FileNotFoundError, NotADirectoryError):
-            return None
-
-
-__all__ = ["split", "exact", "match_case", "LocalImage"]
+__all__ = ["split", "exact", "match_case"]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
+from ansible_collections.iis.aspnet.plugins.plugin_utils import _image
+
 
 def crlf(text: str) -> bytes:
     """Test documents are written with LF in Python source and stored as Windows ships them."""
@@ -24,3 +28,35 @@ def changed_region(before: bytes, after: bytes) -> tuple[int, int, int]:
         end_b -= 1
         end_a -= 1
     return start, end_b, end_a
+
+
+class LocalImage:
+    """A ``_session.Host`` over a Windows tree on the local file system."""
+
+    def __init__(self, image_root: str) -> None:
+        self.image_root = image_root
+        self.listings = 0
+
+    def locate(self, path: str) -> str | None:
+        candidate = _image.exact(self.image_root, path)
+        if os.path.exists(candidate):
+            return candidate
+        return _image.match_case(self.image_root, path, self._listdir)
+
+    def read(self, path: str) -> bytes | None:
+        found = self.locate(path)
+        if found is None or not os.path.isfile(found):
+            return None
+        with open(found, "rb") as handle:
+            return handle.read()
+
+    def is_dir(self, path: str) -> bool:
+        found = self.locate(path)
+        return found is not None and os.path.isdir(found)
+
+    def _listdir(self, directory: str) -> list[str] | None:
+        self.listings += 1
+        try:
+            return os.listdir(directory)
+        except (FileNotFoundError, NotADirectoryError):
+            return None

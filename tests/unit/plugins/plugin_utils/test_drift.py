@@ -105,6 +105,15 @@ def test_skipped_results_and_unknown_shapes_are_ignored():
     assert record.status == _drift.IN_LINE and record.paths() == []
 
 
+def test_report_can_be_taken_twice():
+    collector = _drift.Collector()
+    collector.add_blocked("web01", "Install", "no feature")
+    collector.add_result("web02", "t", recorded("check_root"), check_mode=True)
+    first = _drift.render_json(collector.report())
+    assert _drift.render_json(collector.report()) == first
+    assert [record.errors for record in collector.report()] == [[("Install", "failed before session_state ran: no feature")], []]
+
+
 def test_set_and_set_back_within_a_run_leaves_no_difference():
     collector = _drift.Collector()
     there = {"files": [{"path": ROOT64}], "changes": [{"path": ROOT64, "element": "sessionState", "attribute": "mode", "before": "Off", "after": "InProc"}]}

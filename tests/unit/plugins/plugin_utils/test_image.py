@@ -6,6 +6,7 @@ import pytest
 
 from ansible_collections.iis.aspnet.plugins.plugin_utils import _image
 from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import ConfigError
+from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.engine_helpers import LocalImage
 
 SPLIT = [
     ("C:\\Windows\\System32", ["C", "Windows", "System32"]),
@@ -31,7 +32,7 @@ def make_tree(tmp_path):
     (tmp_path / "C" / "Windows" / "Microsoft.NET" / "Framework64" / "v2.0.50727" / "CONFIG").mkdir(parents=True)
     (tmp_path / "C" / "Windows" / "Microsoft.NET" / "Framework64" / "v2.0.50727" / "CONFIG" / "web.config").write_bytes(b"<configuration/>")
     (tmp_path / "D" / "Sites" / "hr").mkdir(parents=True)
-    return _image.LocalImage(str(tmp_path))
+    return LocalImage(str(tmp_path))
 
 
 def test_exact_path_needs_no_listing(tmp_path):

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.iis.aspnet.plugins.plugin_utils import _image, _session
+from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.engine_helpers import LocalImage
 from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import ConfigError, OptionError
 
 SAMPLE = Path(__file__).resolve().parents[4] / "examples" / "sample-server"
@@ -22,7 +23,7 @@ def tree(tmp_path):
     return root
 
 
-class CountingImage(_image.LocalImage):
+class CountingImage(LocalImage):
     def __init__(self, root):
         super().__init__(str(root))
         self.reads: list[str] = []
@@ -33,7 +34,7 @@ class CountingImage(_image.LocalImage):
 
 
 def apply(tree: Path, run) -> None:
-    image = _image.LocalImage(str(tree))
+    image = LocalImage(str(tree))
     for plan in run.files:
         if plan.changed:
             found = image.locate(plan.path) or _image.exact(str(tree), plan.path)
@@ -54,14 +55,14 @@ def test_seed_procedure_changes_both_root_web_configs_then_is_steady(tree):
 
 def test_untouched_files_keep_their_bytes(tree):
     before = {p: p.read_bytes() for p in tree.rglob("*") if p.is_file()}
-    apply(tree, _session.plan_run({"mode": "InProc"}, _image.LocalImage(str(tree))))
+    apply(tree, _session.plan_run({"mode": "InProc"}, LocalImage(str(tree))))
     changed = sorted(str(p.relative_to(tree)) for p in before if p.read_bytes() != before[p])
     assert changed == ["C/Windows/Microsoft.NET/Framework/v4.0.30319/Config/web.config",
                        "C/Windows/Microsoft.NET/Framework64/v4.0.30319/Config/web.config"]
 
 
 def test_missing_application_web_config_is_created(tree):
-    run = _session.plan_run({"site": "Intranet/hr", "mode": "InProc"}, _image.LocalImage(str(tree)))
+    run = _session.plan_run({"site": "Intranet/hr", "mode": "InProc"}, LocalImage(str(tree)))
     (plan,) = run.files
     assert plan.created and plan.before == b"" and plan.path.lower() == "d:\\sites\\intranet\\hr\\web.config"
     assert plan.after.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\r\n<configuration>\r\n')
@@ -69,7 +70,7 @@ def test_missing_application_web_config_is_created(tree):
 
 
 def test_site_level_writes_a_location_in_the_site_root(tree):
-    run = _session.plan_run({"site": "Default Web Site/shop", "commit": "SITE", "mode": "Off"}, _image.LocalImage(str(tree)))
+    run = _session.plan_run({"site": "Default Web Site/shop", "commit": "SITE", "mode": "Off"}, LocalImage(str(tree)))
     (plan,) = run.files
     assert plan.path.lower().endswith("inetpub\\wwwroot\\web.config") and plan.location == "shop"
 
@@ -82,21 +83,21 @@ def test_site_level_writes_a_location_in_the_site_root(tree):
 ])
 def test_refusals(tree, options, error, fragment):
     if error is None:
-        assert _session.plan_run(options, _image.LocalImage(str(tree))).files
+        assert _session.plan_run(options, LocalImage(str(tree))).files
         return
     with pytest.raises(error) as info:
-        _session.plan_run(options, _image.LocalImage(str(tree)))
+        _session.plan_run(options, LocalImage(str(tree)))
     assert fragment in str(info.value)
 
 
 def test_missing_root_web_config_is_an_error(tree):
     (tree / "C/Windows/Microsoft.NET/Framework/v4.0.30319/Config/web.config").unlink()
     with pytest.raises(ConfigError, match="not found: .NET Framework v4.0 \\(32-bit\\)"):
-        _session.plan_run({"mode": "InProc"}, _image.LocalImage(str(tree)))
+        _session.plan_run({"mode": "InProc"}, LocalImage(str(tree)))
 
 
 def test_missing_default_framework64_tree_is_skipped_with_a_warning(tree):
     shutil.rmtree(tree / "C/Windows/Microsoft.NET/Framework64")
-    run = _session.plan_run({"mode": "InProc"}, _image.LocalImage(str(tree)))
+    run = _session.plan_run({"mode": "InProc"}, LocalImage(str(tree)))
     assert [p.path for p in run.files] == [F32]
     assert any("64-bit" in warning for warning in run.warnings)
