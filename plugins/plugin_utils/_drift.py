@@ -109,7 +109,7 @@ class HostRecord:
         earlier = self.differences.get(key)
         if earlier is not None:
             diff = Difference(diff.path, diff.element, diff.attribute, earlier.actual, diff.desired, earlier.applied and diff.applied)
-            if diff.actual == diff.desired and diff.actual != SERVICE_DIFFERS:
+            if diff.actual == diff.desired and diff.actual not in (SERVICE_DIFFERS, HIDDEN):
                 # Set and set back within the run: nothing differs in the end.
                 del self.differences[key]
                 return
@@ -175,10 +175,10 @@ class Collector:
 
     def report(self) -> list[HostRecord]:
         """One record per host, worst status first, then by name."""
+        records = list(self._hosts.values())
         for host, (task, message) in self._blocked.items():
             if host not in self._hosts:
-                self.add_error(host, task, f"failed before session_state ran: {message}")
-        records = list(self._hosts.values())
+                records.append(HostRecord(host, errors=[(task, clean(f"failed before session_state ran: {message}"))]))
         return sorted(records, key=lambda record: (STATUS_ORDER.index(record.status), record.host))
 
 
