@@ -32,9 +32,7 @@ class ActionModule(ActionBase):
             validation, args = self.validate_argument_spec(argument_spec=_spec.option_spec())
             no_log_values = validation._no_log_values  # pylint: disable=protected-access
             result.update(self._apply(args, task_vars or {}))
-        except EngineError as exc:
-            result.update(failed=True, msg=_mask.mask(str(exc)))
-        except AnsibleActionFail as exc:
+        except (EngineError, AnsibleActionFail) as exc:
             result.update(failed=True, msg=_mask.mask(str(exc)))
         finally:
             self._remove_tmp_path(self._connection._shell.tmpdir)
@@ -43,13 +41,14 @@ class ActionModule(ActionBase):
     def _apply(self, args: dict, task_vars: dict) -> dict:
         windows = getattr(self._connection._shell, "_IS_WINDOWS", False)
         service_options = self._service_options(args, windows)
-        transport = self._transport(args, windows, task_vars)
+        execute = self._executor(task_vars)
+        transport = self._transport(args, windows, execute)
         run = _session.plan_run(args, transport, given=[name for name, value in self._task.args.items() if value is not None])
         check_mode = bool(self._task.check_mode)
         backups = {} if check_mode else self._write(run, transport, args["backup"])
-        service, warnings = self._service(service_options, args, run, task_vars, check_mode)
+        service, warnings = self._service(service_options, args, run, execute, check_mode)
         outcome = _report.run_result(run, backups, service, commit=args.get("commit"), site=args.get("site"))
-        outcome["warnings"] = run.warnings + warnings
+        outcome["warnings"] = run.warnings + transport.warnings + warnings
         if self._task.diff:
             outcome["diff"] = _report.prepared_diffs(run.files)
         outcome["changed"] = run.changed or bool(service and service.changed)
@@ -67,10 +66,14 @@ class ActionModule(ActionBase):
             raise OptionError("state_service", "an image host has no Windows service manager: use state_service: {state: ignore}")
         return {"state": "ignore"}
 
-    def _transport(self, args: dict, windows: bool, task_vars: dict):
+    def _executor(self, task_vars: dict):
+        """The one way the engine runs a module on the host."""
         def execute(module: str, module_args: dict) -> dict:
             return self._execute_module(module_name=module, module_args=module_args, task_vars=task_vars)
 
+        return execute
+
+    def _transport(self, args: dict, windows: bool, execute):
         if windows:
             if args.get("image_root"):
                 raise OptionError("image_root", "is for POSIX hosts holding a Windows tree; on a Windows host leave it out")
@@ -96,13 +99,10 @@ class ActionModule(ActionBase):
             transport.assert_unchanged(plan.path, None if plan.created else plan.before)
         return {plan.path: transport.write(plan.path, plan.after, backup) for plan in changed}
 
-    def _service(self, options: dict, args: dict, run, task_vars: dict, check_mode: bool):
+    @staticmethod
+    def _service(options: dict, args: dict, run, execute, check_mode: bool):
         if options["state"] == "ignore":
             return None, []
-
-        def execute(module: str, module_args: dict) -> dict:
-            return self._execute_module(module_name=module, module_args=module_args, task_vars=task_vars)
-
         manager = _service.ServiceManager(execute)
         framework = args.get("framework_version") or "v4.0"
         service, warnings = manager.ensure(options, framework, args.get("bitness") or [64, 32], check_mode)
