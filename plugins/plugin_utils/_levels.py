@@ -211,7 +211,7 @@ def pool_runtime(apphost: AppHost, site: str) -> tuple[str, str, int]:
     return pool_settings(apphost, _owner(apphost, site)[1])
 
 
-def _site_file(apphost: AppHost, site: Site, segments: tuple[str, ...]) -> FileRef:
+def site_file(apphost: AppHost, site: Site, segments: tuple[str, ...]) -> FileRef:
     """web.config at a URL path of the site, with its level (SITE, APP or FOLDER)."""
     level = "SITE" if not segments else "APP" if site.is_application(segments) else "FOLDER"
     path = win_join(map_url(apphost, site, segments), "web.config")
@@ -223,11 +223,11 @@ def _site_targets(commit, site, apphost) -> list[Target]:
     framework_version, bitness = pool_settings(apphost, app)[1:]
     server = _server_chain(framework_version, bitness)
     if commit == "SITE":
-        file, ancestors = _site_file(apphost, iis_site, ()), server
+        file, ancestors = site_file(apphost, iis_site, ()), server
         location = "/".join(app.path)
     else:
-        file, location = _site_file(apphost, iis_site, app.path), ""
-        between = [_site_file(apphost, iis_site, app.path[:n]) for n in range(len(app.path))]
+        file, location = site_file(apphost, iis_site, app.path), ""
+        between = [site_file(apphost, iis_site, app.path[:n]) for n in range(len(app.path))]
         ancestors = (*server, *between)
     return [Target(file, location, location_config_path(file, location), commit, framework_version, bitness, ancestors,
                    optional=False, may_create=True)]
@@ -280,6 +280,7 @@ __all__ = [
     "pool_runtime",
     "resolve",
     "server_file",
+    "site_file",
     "win_dirname",
     "win_join",
     "win_normpath",

@@ -1,0 +1,87 @@
+"""A real ansible-playbook run of iis.aspnet.session_state_info on a copy of the sample server tree."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[4]
+SAMPLE = REPO / "examples" / "sample-server"
+FARM = REPO / "build" / "collections"
+F64 = "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\Config\\web.config"
+F32 = "C:\\Windows\\Microsoft.NET\\Framework\\v4.0.30319\\Config\\web.config"
+F64_V2 = "C:\\Windows\\Microsoft.NET\\Framework64\\v2.0.50727\\CONFIG\\web.config"
+
+
+def digests(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def run_info(tmp_path: Path, task: dict, *flags: str) -> dict:
+    result_file = tmp_path / "result.json"
+    playbook = [{"hosts": "localhost", "gather_facts": False, "tasks": [
+        {"name": "Session state in effect", "iis.aspnet.session_state_info": task, "register": "outcome"},
+        {"name": "Keep the result", "ansible.builtin.copy": {"content": "{{ outcome | to_json }}", "dest": str(result_file)},
+         "check_mode": False},
+    ]}]
+    (tmp_path / "play.yml").write_text(json.dumps(playbook))
+    env = {**os.environ, "ANSIBLE_COLLECTIONS_PATH": str(FARM), "ANSIBLE_HOME": str(tmp_path / "ansible-home"),
+           "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-tmp"), "ANSIBLE_NOCOLOR": "1", "ANSIBLE_PYTHON_INTERPRETER": sys.executable}
+    command = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", "localhost,", "-c", "local", str(tmp_path / "play.yml"), *flags]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return {**json.loads(result_file.read_text()), "_output": done.stdout + done.stderr}
+
+
+def values(level: dict, *names: str) -> dict:
+    return {name: level["session_state"][name]["value"] for name in names}
+
+
+def source(level: dict, name: str):
+    found = level["session_state"][name]["source"]
+    return None if found is None else (found["file"], found["level"], found["location"])
+
+
+def test_sample_server_effective_values_and_provenance(tmp_path):
+    tree = tmp_path / "image"
+    shutil.copytree(SAMPLE, tree)
+    before = digests(tree)
+    result = run_info(tmp_path, {"image_root": str(tree)}, "--check")
+    assert digests(tree) == before and result["changed"] is False
+    levels = {(entry["config_path"], entry["framework_version"], entry["bitness"]): entry for entry in result["levels"]}
+
+    site = levels[("MACHINE/WEBROOT/APPHOST/Default Web Site", "v4.0", 64)]
+    assert values(site, "mode", "timeout", "cookieless") == {"mode": "InProc", "timeout": "20", "cookieless": "UseCookies"}
+    assert {source(site, name) for name in site["session_state"]} == {None}
+
+    shop = levels[("MACHINE/WEBROOT/APPHOST/Default Web Site/shop", "v4.0", 64)]
+    assert values(shop, "mode", "timeout", "cookieless") == {"mode": "InProc", "timeout": "20", "cookieless": "UseCookies"}
+    assert source(shop, "mode") == ("C:\\inetpub\\shop\\web.config", "APP", None) and shop["pool"] == "ShopAppPool"
+
+    intranet = levels[("MACHINE/WEBROOT/APPHOST/Intranet", "v4.0", 64)]
+    assert values(intranet, "cookieless", "timeout") == {"cookieless": "UseCookies", "timeout": "45"}  # UseUri is ignored
+
+    hr = levels[("MACHINE/WEBROOT/APPHOST/Intranet/hr", "v4.0", 32)]
+    assert hr["files"][1]["path"] == F32 and hr["pool"] == "IntranetHR32"
+    assert values(hr, "mode", "timeout", "stateConnectionString") == {
+        "mode": "InProc", "timeout": "45", "stateConnectionString": "tcpip=loopback:42424"}
+    assert source(hr, "mode") == ("D:\\Sites\\Intranet\\web.config", "SITE", None)
+    assert source(hr, "stateConnectionString") == (F32, "WEBROOT", None)  # StateServer's address from the 32-bit root
+
+    legacy = levels[("MACHINE/WEBROOT/APPHOST/Legacy", "v2.0", 64)]
+    assert values(legacy, "mode", "timeout") == {"mode": "SQLServer", "timeout": "60"}
+    assert source(legacy, "mode") == (F64_V2, "WEBROOT", None) and source(legacy, "timeout")[1] == "SITE"
+    assert "cookieSameSite" not in legacy["session_state"]
+
+    assert values(levels[("MACHINE/WEBROOT", "v4.0", 32)], "mode", "timeout") == {"mode": "StateServer", "timeout": "30"}
+    assert source(levels[("MACHINE/WEBROOT", "v4.0", 64)], "mode") is None
+    (ignored,) = result["ignored"]
+    assert ignored["location"] == "Intranet" and ignored["attributes"] == {"cookieless": "UseUri"}
+    assert {f["rule"] for f in result["findings"]} == {"ignored-apphost", "bitness-differs"}
+    assert result["service"]["applicable"] is False and result["files_read"] == 15
+    assert "SampleOnly!23" not in result["_output"] and "SampleOnly!23" not in json.dumps(result)
