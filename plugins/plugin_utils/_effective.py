@@ -232,15 +232,20 @@ def provenance(doc: _xmlfile.ConfigDoc, level: str, config_path: str, place: Pla
 # --- findings ---------------------------------------------------------------------------------
 
 
+def _places(doc: _xmlfile.ConfigDoc, element: str, findings: list[Finding]) -> list:
+    """Every definition of ``element``; a wrong-case element becomes a finding instead."""
+    try:
+        return places(doc, element)
+    except ConfigError as exc:
+        findings.append(Finding("wrong-case-element", "error", exc.reason, doc.path))
+        return []
+
+
 def file_findings(ref: _levels.FileRef, doc: _xmlfile.ConfigDoc, apphost: AppHost | None) -> list[Finding]:
     """What one file says wrongly, whatever level reads it: values, names, duplicates, wrong level."""
-    findings = []
+    findings: list[Finding] = []
     for element in ELEMENTS:
-        try:
-            found = places(doc, element)
-        except ConfigError as exc:
-            findings.append(Finding("wrong-case-element", "error", exc.reason, doc.path))
-            continue
+        found = _places(doc, element, findings)
         findings += _duplicates(doc, element, found)
         for place in found:
             line = doc.line(place.element.start)
@@ -336,12 +341,7 @@ def ignored_settings(doc: _xmlfile.ConfigDoc) -> tuple[list[dict], list[Finding]
     ref = _levels.FileRef(doc.path, "APPHOST", _levels.APPHOST_PATH)
     ignored, findings = [], []
     for element in ELEMENTS:
-        try:
-            found = places(doc, element)
-        except ConfigError as exc:
-            findings.append(Finding("wrong-case-element", "error", exc.reason, doc.path))
-            continue
-        for place in found:
+        for place in _places(doc, element, findings):
             config_path = _levels.location_config_path(ref, place.path)
             record = provenance(doc, "APPHOST", config_path, place)
             attributes = {name: mask_value(name, text) for name, text in place.element.attrib.items()}
