@@ -42,13 +42,12 @@ def check_element(doc: ConfigDoc, tag: Tag | None) -> None:
     """Refuse to edit an element whose content is not really in this file."""
     if tag is None:
         return
-    where = f"<{tag.name}> at line {doc.line(tag.start)}"
     if tag.get("configProtectionProvider") is not None or tag.first_child == "EncryptedData":
-        raise ConfigError(doc.path, f"{where} is encrypted (configProtectionProvider); decrypt it with "
-                                    "aspnet_regiis -pdf first, or manage it by hand")
+        raise ConfigError(doc.path, f"<{tag.name}> at line {doc.line(tag.start)} is encrypted (configProtectionProvider); "
+                                    "decrypt it with aspnet_regiis -pdf first, or manage it by hand")
     if tag.get("configSource") is not None:
-        raise ConfigError(doc.path, f"{where} is redirected with configSource={tag.get('configSource')!r}; "
-                                    "edit that file instead")
+        raise ConfigError(doc.path, f"<{tag.name}> at line {doc.line(tag.start)} is redirected with "
+                                    f"configSource={tag.get('configSource')!r}; edit that file instead")
 
 
 def binding_places(ancestors: list[Layer], target: Layer, target_path: str, element: str):
