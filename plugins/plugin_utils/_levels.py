@@ -71,7 +71,7 @@ class Target:
     framework_version: str  # v4.0 | v2.0
     bitness: int  # 64 | 32
     ancestors: tuple[FileRef, ...]  # files above file (broadest first) whose locks bind it
-    optional: bool  # absent file -> skip with a warning (only a default Framework64 tree)
+    optional: bool  # bitness by default: an absent tree is skipped with a warning
     may_create: bool  # a site/app web.config may be created if its directory exists
 
 
@@ -172,7 +172,7 @@ def _server_targets(commit, site, framework_version, bitnesses, bitness_given) -
             file, location, location_config_path(file, location), commit, framework_version, bitness, ancestors,
             # Only Framework64 may be missing on a sane server (32-bit Windows); a missing 32-bit
             # tree means that .NET is not installed, which the caller must report as an error.
-            optional=not bitness_given and bitness == 64,
+            optional=not bitness_given,
             may_create=False,
         ))
     return targets
@@ -239,9 +239,9 @@ def resolve(commit, site, framework_version, bitness, apphost: AppHost | None = 
 
     commit=None means the default (WEBROOT without site, APP with it); framework_version=None
     and bitness=None mean v4.0 and [64, 32]. framework_given/bitness_given say whether the user
-    set them. Only a default Framework64 target is optional: a 32-bit Windows has no Framework64
-    tree, while a missing 32-bit tree means that .NET is absent. framework_given therefore does
-    not change anything today; it is kept for the contract. For SITE and APP the application pool
+    set them. Targets of a default bitness are optional (DESIGN 2.1: an absent tree, such as
+    Framework64 on 32-bit Windows, is skipped with a warning; the run refuses when every tree is
+    absent). framework_given does not change anything today; it is kept for the contract. For SITE and APP the application pool
     decides framework and bitness (see pool_runtime) and both given values are ignored.
     """
     commit = _commit(commit, site)

@@ -89,6 +89,10 @@ def plan_run(options: dict, host: Host, cache: FileCache | None = None, given: C
         plan = _plan_target(target, settings, cache, run.warnings)
         if plan is not None:
             run.files.append(plan)
+    if targets and not run.files:
+        first = targets[0]
+        raise ConfigError(first.file.path, f"not found: .NET Framework {first.framework_version} is not installed "
+                                           "(neither its 64-bit nor its 32-bit tree exists)")
     return run
 
 
@@ -104,7 +108,8 @@ def _plan_target(target: _levels.Target, settings: Settings, cache: FileCache, w
     doc = cache.doc(path)
     created = False
     if doc is None:
-        if target.optional:
+        # A tree is absent when its Config folder is; a folder without its file is a broken install.
+        if target.optional and not cache.host.is_dir(_levels.win_dirname(path)):
             warnings.append(f"{path} not found: the {target.bitness}-bit .NET {target.framework_version} tree is absent, skipped")
             return None
         doc, created = _new_file(target, cache), True

@@ -106,7 +106,7 @@ def test_server_levels(commit, site, location, fw, fw_expected, bitness, bitness
         ancestors = () if level == "MACHINE" else (machine(fw_expected, bits),)
         config_path = f"{SITES}/{location}" if location else file.config_path
         expected.append(Target(file, location, config_path, level, fw_expected, bits, ancestors,
-                               optional=not given and bits == 64, may_create=False))
+                               optional=not given, may_create=False))
     assert targets == expected
 
 

@@ -101,3 +101,22 @@ def test_missing_default_framework64_tree_is_skipped_with_a_warning(tree):
     run = _session.plan_run({"mode": "InProc"}, LocalImage(str(tree)))
     assert [p.path for p in run.files] == [F32]
     assert any("64-bit" in warning for warning in run.warnings)
+
+
+def test_missing_default_32_bit_tree_is_skipped_too(tree):
+    shutil.rmtree(tree / "C/Windows/Microsoft.NET/Framework/v4.0.30319")
+    run = _session.plan_run({"mode": "InProc"}, LocalImage(str(tree)))
+    assert [p.path for p in run.files] == [F64] and any("32-bit" in warning for warning in run.warnings)
+
+
+def test_no_tree_at_all_is_an_error(tree):
+    for bits in ("Framework", "Framework64"):
+        shutil.rmtree(tree / f"C/Windows/Microsoft.NET/{bits}/v4.0.30319")
+    with pytest.raises(ConfigError, match="not installed \\(neither its 64-bit nor its 32-bit tree exists\\)"):
+        _session.plan_run({"mode": "InProc"}, LocalImage(str(tree)))
+
+
+def test_an_explicit_bitness_without_its_tree_is_an_error(tree):
+    shutil.rmtree(tree / "C/Windows/Microsoft.NET/Framework/v4.0.30319")
+    with pytest.raises(ConfigError, match="32-bit"):
+        _session.plan_run({"mode": "InProc", "bitness": [32]}, LocalImage(str(tree)))
