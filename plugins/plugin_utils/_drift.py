@@ -104,11 +104,15 @@ class HostRecord:
         return [diff for diff in self.differences.values() if diff.path == path]
 
     def add_difference(self, diff: Difference) -> None:
-        """Merge: the first task's actual value stays, the last task's desired value wins."""
+        """Merge: the first task's actual value stays, the last task's desired value and mode win.
+
+        A rollout's check-mode pre-flight ("would change") followed by the real run ("changed")
+        ends as changed; a real change that a later check still finds ends as drift.
+        """
         key = (diff.path, diff.element, diff.attribute)
         earlier = self.differences.get(key)
         if earlier is not None:
-            diff = Difference(diff.path, diff.element, diff.attribute, earlier.actual, diff.desired, earlier.applied and diff.applied)
+            diff = Difference(diff.path, diff.element, diff.attribute, earlier.actual, diff.desired, diff.applied)
             if diff.actual == diff.desired and diff.actual not in (SERVICE_DIFFERS, HIDDEN):
                 # Set and set back within the run: nothing differs in the end.
                 del self.differences[key]

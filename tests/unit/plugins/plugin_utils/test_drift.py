@@ -290,3 +290,19 @@ def test_write_reports(tmp_path):
 def test_unknown_format_is_refused():
     with pytest.raises(ValueError, match="unknown report format 'yaml'"):
         _drift.render([], "yaml")
+
+
+def test_a_rollout_pre_flight_then_apply_ends_as_changed_and_a_later_check_that_still_differs_as_drift():
+    change = {"path": "C:\\w\\web.config", "element": "sessionState", "attribute": "mode", "before": "Off", "after": "InProc"}
+    result = {"changed": True, "files": [{"path": change["path"], "changed": True}], "changes": [change]}
+    rollout = _drift.Collector()
+    rollout.add_result("web01", "pre-flight", result, check_mode=True)
+    rollout.add_result("web01", "apply", result, check_mode=False)
+    rollout.add_result("web01", "verify", {"changed": False, "files": [{"path": change["path"], "changed": False}], "changes": []},
+                       check_mode=True)
+    (record,) = rollout.report()
+    assert record.status == _drift.CHANGED
+    stuck = _drift.Collector()
+    stuck.add_result("web02", "apply", result, check_mode=False)
+    stuck.add_result("web02", "check", result, check_mode=True)
+    assert stuck.report()[0].status == _drift.DRIFT
