@@ -110,11 +110,6 @@ class Transport(ModuleRunner):
             was, found = _describe(sha1_hex(expected)), _describe(now)
             raise TransportError(path, f"changed on the host since it was read (was {was}, now {found}); nothing written")
 
-    def write_if_unchanged(self, path: str, expected: bytes | None, data: bytes, backup: bool) -> str | None:
-        """Compare and swap one file: write only if it still holds ``expected``."""
-        self.assert_unchanged(path, expected)
-        return self.write(path, data, backup)
-
 
 def _describe(checksum: str | None) -> str:
     return "absent" if checksum is None else f"sha1 {checksum}"
@@ -123,7 +118,6 @@ def _describe(checksum: str | None) -> str:
 SLURP = "ansible.builtin.slurp"  # on a Windows host ansible-core runs ansible.windows.slurp (ps1)
 WIN_STAT = "ansible.windows.win_stat"
 WIN_COPY = "ansible.windows.win_copy"
-IMAGE_SLURP = "ansible.builtin.slurp"
 IMAGE_STAT = "ansible.builtin.stat"
 IMAGE_FIND = "ansible.builtin.find"
 IMAGE_COPY = "ansible.builtin.copy"
@@ -203,7 +197,7 @@ class ImageTransport(Transport):
 
     def read(self, path: str) -> bytes | None:
         exact = _image.exact(self.image_root, path)
-        result = self._call(IMAGE_SLURP, {"src": exact})
+        result = self._call(SLURP, {"src": exact})
         if failure_message(result) is None:
             self._found[path.casefold()] = exact
             return _decode(path, result)
@@ -212,7 +206,7 @@ class ImageTransport(Transport):
         found = self._locate(path)
         if found is None or found == exact:
             return None
-        return _decode(path, self._run(IMAGE_SLURP, {"src": found}, path))
+        return _decode(path, self._run(SLURP, {"src": found}, path))
 
     def is_dir(self, path: str) -> bool:
         exact = _image.exact(self.image_root, path)
@@ -262,5 +256,5 @@ class ImageTransport(Transport):
 
 __all__ = [
     "Execute", "Put", "TransportError", "failure_message", "warning_texts", "sha1_hex", "ModuleRunner", "Transport",
-    "SLURP", "WIN_STAT", "WIN_COPY", "WindowsTransport", "IMAGE_SLURP", "IMAGE_STAT", "IMAGE_FIND", "IMAGE_COPY", "ImageTransport",
+    "SLURP", "WIN_STAT", "WIN_COPY", "WindowsTransport", "IMAGE_STAT", "IMAGE_FIND", "IMAGE_COPY", "ImageTransport",
 ]

@@ -156,7 +156,8 @@ def test_compare_and_swap_costs_one_win_stat_one_put_and_one_win_copy():
     remote, host = transport("slurp_web_config", "win_stat_checksum_file", "win_copy_single_backup")
     before = remote.read(F64)
     remote.calls.clear()
-    backup = remote.write_if_unchanged(F64, before, NEW, True)
+    remote.assert_unchanged(F64, before)
+    backup = remote.write(F64, NEW, True)
     assert remote.calls == [STAT, COPY] and host.uploads == [NEW]
     assert [module for module, args in host.sent] == [SLURP, STAT, COPY]
     assert backup.endswith(".bak")
@@ -166,21 +167,22 @@ def test_compare_and_swap_costs_one_win_stat_one_put_and_one_win_copy():
 def test_compare_and_swap_refuses_a_file_changed_since_it_was_read():
     remote, host = transport("win_stat_checksum_changed")
     with pytest.raises(TransportError) as info:
-        remote.write_if_unchanged(F64, CONTENT, NEW, True)
+        remote.assert_unchanged(F64, CONTENT)
     assert "changed on the host since it was read" in str(info.value) and "nothing written" in str(info.value)
     assert remote.calls == [STAT] and host.uploads == []
 
 
 def test_compare_and_swap_creates_a_file_still_absent():
     remote, host = transport("win_stat_checksum_missing", "win_copy_single")
-    assert remote.write_if_unchanged(SITE_CONFIG, None, NEW, False) is None
+    remote.assert_unchanged(SITE_CONFIG, None)
+    assert remote.write(SITE_CONFIG, NEW, False) is None
     assert remote.calls == [STAT, COPY] and host.uploads == [NEW]
 
 
 def test_compare_and_swap_refuses_a_file_that_appeared():
     remote, host = transport("win_stat_checksum_file")
     with pytest.raises(TransportError, match="was absent, now sha1"):
-        remote.write_if_unchanged(F64, None, NEW, False)
+        remote.assert_unchanged(F64, None)
     assert host.uploads == []
 
 
