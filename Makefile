@@ -178,7 +178,9 @@ demo: $(STAMP) farm
 	@if [ -f tools/demo.py ]; then $(PY) tools/demo.py; \
 	else echo "demo: tools/demo.py does not exist yet"; fi
 
+# Benchmarks only: their extra packages (requirements/bench.txt) stay out of the gates' venv stamp.
 bench: $(STAMP) farm
+	@if [ -f requirements/bench.txt ]; then $(PY) -m pip install --quiet -c requirements/constraints.txt -r requirements/bench.txt; fi
 	@if [ -f benchmarks/run.py ]; then $(PY) benchmarks/run.py; \
 	else echo "bench: benchmarks/run.py does not exist yet"; fi
 
