@@ -27,6 +27,7 @@ NOT_APPLICABLE = {"name": _service.SERVICE, "applicable": False,
 
 
 class ActionModule(ActionBase):
+    ARGUMENT_SPEC = ARGUMENT_SPEC
     TRANSFERS_FILES = False
     _supports_check_mode = True
     _supports_async = False
@@ -35,12 +36,15 @@ class ActionModule(ActionBase):
         result = super().run(tmp, task_vars)
         del tmp  # unused: nothing is uploaded
         try:
-            _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
-            result.update(self._report(args, task_vars or {}))
+            _validation, args = self.validate_argument_spec(argument_spec=self.ARGUMENT_SPEC)
+            result.update(self._result(args, task_vars or {}))
         except (EngineError, AnsibleActionFail) as exc:
             result.update(failed=True, msg=_mask.mask(str(exc)))
         result["changed"] = False
         return result
+
+    def _result(self, args: dict, task_vars: dict) -> dict:
+        return self._report(args, task_vars)
 
     def _report(self, args: dict, task_vars: dict) -> dict:
         windows = getattr(self._connection._shell, "_IS_WINDOWS", False)

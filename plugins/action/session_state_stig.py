@@ -1,0 +1,39 @@
+# Copyright: contributors to the iis.aspnet collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Action plugin for iis.aspnet.session_state_stig: the DISA IIS STIG session-state audit, read-only.
+
+Reads the host exactly as iis.aspnet.session_state_info does (each file once, nothing written,
+no service query: no rule looks at the service) and hands the report to ``_stig``.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.iis.aspnet.plugins.action.session_state_info import ActionModule as InfoAction
+from ansible_collections.iis.aspnet.plugins.plugin_utils import _mask, _stig
+
+# The info report the rules are judged on: every level, no service facts.
+REPORT_ARGS = {"site": None, "framework_version": None, "bitness": None, "include_service": False}
+
+
+class ActionModule(InfoAction):
+    ARGUMENT_SPEC = {
+        "profile": {"type": "str", "default": "stig_iis10", "choices": list(_stig.PROFILES)},
+        "exceptions": {"type": "list", "elements": "dict", "default": [], "options": {
+            "site": {"type": "str"},
+            "kind": {"type": "str", "required": True, "choices": list(_stig.EXCEPTION_KINDS)},
+            "justification": {"type": "str", "required": True},
+            "rules": {"type": "list", "elements": "str"},
+        }},
+        "server": {"type": "dict", "default": {}},
+        "declared": {"type": "list", "elements": "dict", "default": []},
+        "image_root": {"type": "path"},
+    }
+
+    def _result(self, args: dict, task_vars: dict) -> dict:
+        report = self._report({**REPORT_ARGS, "image_root": args.get("image_root")}, task_vars)
+        audit = _stig.audit(report, args["profile"], args["exceptions"], server=args["server"], declared=args["declared"])
+        outcome = _stig.result(audit, args["profile"])
+        outcome.update(files_read=report["files_read"])
+        if audit.warnings:
+            outcome["warnings"] = [_mask.mask(warning) for warning in audit.warnings]
+        return outcome

@@ -1,0 +1,221 @@
+# Copyright: contributors to the iis.aspnet collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# Documentation only: the work is done on the controller by plugins/action/session_state_stig.py,
+# whose ARGUMENT_SPEC these options describe.
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: session_state_stig
+short_description: Audit ASP.NET session state against the DISA IIS STIG rules, with evidence per rule and site
+version_added: 0.1.0
+description:
+  - Judges the session-state rules of the DISA Microsoft IIS 10.0 (Server V3R7, Site V2R15) or IIS 8.5 (Server V2R7,
+    Site V2R9) STIGs on one host - the server rules on the .NET 4 root web.config (64- and 32-bit), the site rules on
+    every site found in applicationHost.config, at the site root and at each of its applications.
+  - Each rule and target gets a status - V(NotAFinding), V(Open) or V(Not_Applicable) - and its evidence, the value in
+    effect with the file, level and line it comes from, as M(iis.aspnet.session_state_info) reports it.
+  - Settings that only applicationHost.config holds are shown next to the value ASP.NET runs - IIS Manager (where the
+    STIG checks are written to be made) displays them, the ASP.NET runtime never reads them - and the finding details say
+    when a check made in IIS Manager would conclude otherwise.
+  - Also returns the site-level settings that would close the open site findings (RV(remediation)), as arguments for
+    M(iis.aspnet.session_state); the role M(iis.aspnet.session_state) applies them when C(session_state_profile) is set.
+  - Read-only. It reads each file once per host, like M(iis.aspnet.session_state_info), and queries no service (no rule
+    looks at it). The callback M(iis.aspnet.drift_report) turns its results into the report and STIG Viewer checklists.
+author:
+  - iis.aspnet maintainers (!UNKNOWN)
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
+attributes:
+  action:
+    support: full
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+  check_mode:
+    support: full
+    details:
+      - The module never changes anything, so check mode runs it exactly as a normal run does.
+  diff_mode:
+    support: none
+  platform:
+    support: full
+    platforms:
+      - windows
+      - posix
+    details:
+      - On POSIX hosts only with O(image_root), to audit a Windows file tree.
+options:
+  profile:
+    description:
+      - Which STIGs to judge - V(stig_iis10) (IIS 10.0 Server V3R7 and Site V2R15) or V(stig_iis85) (IIS 8.5 Server V2R7
+        and Site V2R9).
+      - IIS 10.0 V-218805 asks for a session timeout of at most 15 minutes, IIS 8.5 V-214420 of at most 20.
+    type: str
+    choices: [stig_iis10, stig_iis85]
+    default: stig_iis10
+  exceptions:
+    description:
+      - Declared exceptions, each with a justification that the report and the checklist carry for the auditor.
+      - V(not_applicable) - a server or site used only for system-to-system maintenance, with no user access and restricted
+        IPs; its rules that the STIG allows it for (the cookie rules) become V(Not_Applicable).
+      - V(web_farm) - a site of a web farm that keeps session state in SQL Server or a state server; the rules that say so
+        (V-218751, V-214444, V-214462) are V(NotAFinding) when its mode is out of process, and the remediation leaves its mode
+        alone.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      site:
+        description: The IIS site. Omit it for the server.
+        type: str
+      kind:
+        description: The kind of exception.
+        type: str
+        required: true
+        choices: [not_applicable, web_farm]
+      justification:
+        description: Why the rules do not apply. Required and not empty.
+        type: str
+        required: true
+      rules:
+        description: The Vuln IDs the exception covers (default - every rule the kind fits).
+        type: list
+        elements: str
+  server:
+    description:
+      - The settings the same run writes at server level (C(mode), C(cookieless), C(timeout), C(framework_version),
+        C(bitness), as given to M(iis.aspnet.session_state)). Values a site inherits from there are judged fixed by that
+        write, so RV(remediation) does not repeat them in every site.
+      - A value that contradicts the profile (C(cookieless) other than V(UseCookies), a timeout above the limit) is refused.
+    type: dict
+    default: {}
+  declared:
+    description:
+      - The site entries the same run writes (as given to M(iis.aspnet.session_state)). An entry that contradicts the
+        profile without an exception for its site is refused, and RV(remediation) leaves the settings they own to them.
+    type: list
+    elements: dict
+    default: []
+  image_root:
+    description:
+      - On a POSIX host, the directory that holds the Windows tree (one folder per drive letter). Required there; refused on
+        Windows hosts.
+    type: path
+seealso:
+  - module: iis.aspnet.session_state_info
+  - module: iis.aspnet.session_state
+  - plugin: iis.aspnet.drift_report
+    plugin_type: callback
+notes:
+  - Rule data and the releases implemented are listed in the collection's docs/stig.md.
+"""
+
+EXAMPLES = r"""
+- name: Audit one server against the IIS 10.0 STIGs
+  iis.aspnet.session_state_stig:
+    profile: stig_iis10
+    exceptions:
+      - site: Shop
+        kind: web_farm
+        justification: Four nodes behind the load balancer keep sessions in the SQL Server availability group SESSIONS01.
+      - site: Monitoring
+        kind: not_applicable
+        justification: System-to-system health checks only; bound to 10.1.2.0/24, no user logon.
+  register: stig
+
+- name: List the open findings
+  ansible.builtin.debug:
+    msg: "{{ stig.findings | selectattr('status', 'eq', 'Open') | map(attribute='vuln_id') | list }}"
+"""
+
+RETURN = r"""
+profile:
+  description: The profile and the STIG releases it implements.
+  returned: success
+  type: dict
+  contains:
+    name:
+      description: The profile.
+      type: str
+      sample: stig_iis10
+    benchmarks:
+      description: One entry per STIG - C(stig_id), C(title), C(version), C(release), C(release_info), C(scope) (V(server) or V(site)).
+      type: list
+      elements: dict
+findings:
+  description: One entry per rule and target - the server, then each site.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    stig:
+      description: The STIG benchmark ID.
+      type: str
+      sample: IIS_10-0_Site_STIG
+    vuln_id:
+      description: The Vuln ID.
+      type: str
+      sample: V-218736
+    rule_id:
+      description: The Rule ID of the release implemented.
+      type: str
+      sample: SV-218736r1022669_rule
+    stig_id:
+      description: The STIG ID (Rule_Ver).
+      type: str
+      sample: IIST-SI-000202
+    severity:
+      description: V(high), V(medium) or V(low) (CAT I, II, III).
+      type: str
+    title:
+      description: The rule title.
+      type: str
+    scope:
+      description: V(server) or V(site).
+      type: str
+    site:
+      description: The site; null for a server rule.
+      type: str
+      sample: Intranet
+    status:
+      description: V(NotAFinding), V(Open) or V(Not_Applicable).
+      type: str
+      sample: Open
+    finding_details:
+      description: One line per level and attribute - the value, where it comes from, what the rule asks, and what IIS Manager
+        would show when applicationHost.config says otherwise.
+      type: str
+    comments:
+      description: The exception and its justification, when one applies.
+      type: str
+    evidence:
+      description:
+        - One entry per level and attribute - C(config_path), C(framework_version), C(bitness), C(attribute), C(value),
+          C(required), C(compliant), C(source) (as in M(iis.aspnet.session_state_info); null for the schema default) and
+          C(iis_manager) (the applicationHost.config value IIS Manager shows there, with C(file), C(line) and C(compliant),
+          or null).
+      type: list
+      elements: dict
+summary:
+  description: How many findings have each status.
+  returned: success
+  type: dict
+  sample: {Open: 1, NotAFinding: 6, Not_Applicable: 1}
+remediation:
+  description:
+    - Site-level arguments for M(iis.aspnet.session_state) that close the open site findings (C(site) and the settings),
+      broadest level first; settings the server-level write of the same run (O(server)) already fixes are left out.
+  returned: success
+  type: list
+  elements: dict
+  sample: [{site: Legacy, mode: InProc}]
+files_read:
+  description: How many files were read from the host (each at most once).
+  returned: success
+  type: int
+  sample: 15
+"""
