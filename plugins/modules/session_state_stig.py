@@ -22,7 +22,7 @@ description:
   - Also returns the site-level settings that would close the open site findings (RV(remediation)), as arguments for
     M(iis.aspnet.session_state); the role M(iis.aspnet.session_state) applies them when C(session_state_profile) is set.
   - Read-only. It reads each file once per host, like M(iis.aspnet.session_state_info), and queries no service (no rule
-    looks at it). The callback M(iis.aspnet.drift_report) turns its results into the report and STIG Viewer checklists.
+    looks at it). The callback P(iis.aspnet.drift_report#callback) turns its results into the report and STIG Viewer checklists.
 author:
   - iis.aspnet maintainers (!UNKNOWN)
 extends_documentation_fragment:
