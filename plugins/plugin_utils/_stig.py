@@ -398,18 +398,22 @@ def remediation(findings: Iterable[Finding], server: Mapping, declared: list[dic
     """Site-level writes that close the open site findings, broadest level first.
 
     A value inherited from the server level is left to the server-level write when that write
-    makes it compliant; a value inherited from a level fixed here is fixed with it.
+    makes it compliant; a value inherited from a level written in the same run (a declared entry
+    or a fix planned here) is fixed with it.
     """
-    owned = {(_site_path(entry["site"]).casefold(), option) for entry in declared for option in entry}
-    fixes: dict[str, dict] = {}
+    planned: dict[str, set] = {}  # path -> options written there in this run (declared or fixed here)
+    for entry in declared:
+        planned.setdefault(_site_path(entry["site"]), set()).update(option for option in entry if option != "site")
     farms = {waiver.site.casefold() for waiver in waived if waiver.kind == KIND_WEB_FARM}
+    fixes: dict[str, dict] = {}
     for row, check in sorted(_open_rows(findings), key=lambda pair: _depth(pair[0]["config_path"])):
         path = _site_path(row["config_path"])
         if check is IN_PROC and path.split("/")[0].casefold() in farms and row["value"] in OUT_OF_PROCESS:
             continue  # a web farm keeps its state where it is; the finding stays for the auditor
-        if (path.casefold(), check.option) in owned or _fixed_by_server(row, check, server) or _fixed_below(row, check, fixes):
+        if _fixed_by_server(row, check, server) or _fixed_below(row, check, planned):
             continue
         fixes.setdefault(path, {})[check.option] = check.allowed[0]
+        planned.setdefault(path, set()).add(check.option)
     return [{"site": path, **settings} for path, settings in fixes.items()]
 
 
@@ -441,11 +445,11 @@ def _inherits_server(row: dict) -> bool:
     return source is None or (source["level"] in _SERVER_LEVELS and source.get("location") is None)
 
 
-def _fixed_below(row: dict, check: Check, fixes: dict[str, dict]) -> bool:
-    """A planned write at an ancestor level reaches this level (its value comes from no deeper)."""
+def _fixed_below(row: dict, check: Check, planned: Mapping[str, set]) -> bool:
+    """A write planned at this level or above reaches it (its value comes from no deeper)."""
     source = row["source"]
     origin = 0 if source is None else _depth(source["config_path"])
-    for path, settings in fixes.items():
+    for path, settings in planned.items():
         target = _levels.APPHOST_PATH + "/" + path
         if check.option in settings and _levels.config_path_startswith(row["config_path"], target):
             if origin <= _depth(target):

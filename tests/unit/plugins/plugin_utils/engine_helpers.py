@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from ansible_collections.iis.aspnet.plugins.plugin_utils import _image
+from ansible_collections.iis.aspnet.plugins.plugin_utils import _effective, _image, _levels, _session, _xmlfile
 
 
 def crlf(text: str) -> bytes:
@@ -60,3 +60,61 @@ class LocalImage:
             return os.listdir(directory)
         except (FileNotFoundError, NotADirectoryError):
             return None
+
+
+# --- an in-memory host for the merge and the STIG audit ---------------------------------------
+
+MACHINE = "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\Config\\machine.config"
+WEBROOT = "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\Config\\web.config"
+SITE = "C:\\s\\web.config"
+APP = "C:\\s\\a\\web.config"
+APPHOST = """<system.applicationHost>
+  <applicationPools><add name="DefaultAppPool" managedRuntimeVersion="v4.0" /></applicationPools>
+  <sites>
+    <site name="S" id="1">
+      <application path="/"><virtualDirectory path="/" physicalPath="C:\\s" />
+        <virtualDirectory path="/img" physicalPath="C:\\s\\img" /></application>
+      <application path="/a"><virtualDirectory path="/" physicalPath="C:\\s\\a" /></application>
+    </site>
+  </sites>
+</system.applicationHost>
+"""
+TARGET = "MACHINE/WEBROOT/APPHOST/S/a"
+
+
+class Tree:
+    """A _session.Host over an in-memory Windows tree, counting reads."""
+
+    def __init__(self, files: dict[str, bytes]) -> None:
+        self.files = {path.casefold(): data for path, data in files.items()}
+        self.reads = 0
+
+    def read(self, path: str) -> bytes | None:
+        self.reads += 1
+        return self.files.get(path.casefold())
+
+    def is_dir(self, path: str) -> bool:
+        return False
+
+
+def section(attributes: str, location: str | None = None, scoping: str = "", element: str = "sessionState") -> str:
+    inner = f"<system.web><{element} {attributes} /></system.web>\n"
+    if location is None:
+        return inner
+    return f'<location path="{location}"{scoping}>{inner}</location>\n'
+
+
+def report(files: dict[str, str], sites=None, service=None, frameworks=("v4.0",), bitnesses=(64,), apphost=APPHOST):
+    """The session_state_info report of an in-memory host: empty machine.config and root web.config unless given."""
+    tree = Tree({path: config(body) for path, body in {MACHINE: "", WEBROOT: "", **files}.items()})
+    tree.files[_levels.APPHOST_CONFIG.casefold()] = config(apphost + files.get("apphost", ""))
+    cache = _session.FileCache(tree)
+    data = cache.read(_levels.APPHOST_CONFIG)
+    model = _levels.parse_apphost(_xmlfile.parse_tree(_levels.APPHOST_CONFIG, data), _levels.APPHOST_CONFIG)
+    result = _effective.build_report(cache.doc, model, cache.doc(_levels.APPHOST_CONFIG), sites=sites,
+                                     frameworks=frameworks, bitnesses=bitnesses, service=service)
+    return result, tree
+
+
+def level(result: dict, config_path: str) -> dict:
+    return next(entry for entry in result["levels"] if entry["config_path"] == config_path)
