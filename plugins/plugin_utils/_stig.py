@@ -304,7 +304,8 @@ def judge(bench: Benchmark, rule: Rule, target: str | None, levels: list[dict], 
           waived: list[Waiver]) -> Finding:
     rows = [evidence(level, check, apphost_value(ignored, _iis_path(level), check.attribute))
             for level in levels for check in rule.checks]
-    details = "\n".join(describe(row) for row in rows) or "no level of this scope was found on the host"
+    details = "\n".join(describe(row) for row in rows) or (
+        f"no .NET {SERVER_FRAMEWORK} server level on this host (its machine.config is absent): judge this rule by hand")
     waiver = next((item for item in waived if item.covers(target, rule)), None)
     failing = [row for row in rows if not row["compliant"]]
     if waiver is not None and waiver.kind == KIND_NOT_APPLICABLE:
@@ -350,7 +351,7 @@ def audit(report: Mapping, profile: str, exceptions: object = None, *, server: M
     for site, members in by_site.items():
         result.findings += [judge(site_bench, rule, site, members, ignored, waived) for rule in site_bench.rules]
     result.remediation = remediation(result.findings, server, declared, waived)
-    result.warnings = unknown_sites(waived, by_site) + inherited_changes(result.findings, server, waived)
+    result.warnings = unknown_sites(waived, by_site) + inherited_changes(result.findings, server)
     return result
 
 
@@ -474,20 +475,24 @@ def unknown_sites(waived: list[Waiver], by_site: Mapping[str, list]) -> list[str
             for waiver in waived if waiver.site is not None and waiver.site.split("/")[0].casefold() not in names]
 
 
-def inherited_changes(findings: Iterable[Finding], server: Mapping, waived: list[Waiver]) -> list[str]:
-    """Excepted sites that inherit a value the server-level write changes: say so, never silently."""
-    warnings = []
+def inherited_changes(findings: Iterable[Finding], server: Mapping) -> list[str]:
+    """Excepted sites (their findings carry the exception) inheriting a value the server-level write changes."""
+    warnings = set()
     for finding in findings:
         if finding.target is None or not finding.comments:
             continue
         for row in finding.evidence:
             option = _spec.attribute(row["attribute"], "sessionState").option
-            if option in server and _inherits_server(row) and str(server[option]) != row["value"] \
-                    and row["framework_version"] == server.get("framework_version", SERVER_FRAMEWORK):
-                warnings.append(f"{row['config_path']} is excepted from {finding.rule.vuln_id} but inherits "
-                                f"{row['attribute']}={row['value']} from the server level, which this run sets to "
-                                f"{server[option]}: set the value in the site itself to keep it")
-    return sorted(set(warnings))
+            if _server_changes(row, option, server):
+                warnings.add(f"{row['config_path']} is excepted from {finding.rule.vuln_id} but inherits "
+                             f"{row['attribute']}={row['value']} from the server level, which this run sets to "
+                             f"{server[option]}: set the value in the site itself to keep it")
+    return sorted(warnings)
+
+
+def _server_changes(row: dict, option: str, server: Mapping) -> bool:
+    same_tree = row["framework_version"] == server.get("framework_version", SERVER_FRAMEWORK)
+    return option in server and same_tree and _inherits_server(row) and str(server[option]) != row["value"]
 
 
 def result(audit_result: Audit, profile: str) -> dict:

@@ -232,3 +232,10 @@ def test_every_rule_id_belongs_to_its_vuln_and_is_unique():
     ids = [(rule.vuln_id, rule.rule_id) for bench in _stig.BENCHMARKS.values() for rule in bench.rules]
     assert len({rule for _vuln, rule in ids}) == len(ids)
     assert all(rule.startswith("S" + vuln + "r") and rule.endswith("_rule") for vuln, rule in ids)
+
+
+def test_without_a_dotnet4_server_level_the_server_rules_stay_open_and_say_why():
+    result, _tree = report({}, frameworks=("v2.0",))
+    server = [finding for finding in _stig.audit(result, "stig_iis10").findings if finding.target is None]
+    assert [(finding.status, finding.evidence) for finding in server] == [(_stig.OPEN, [])] * 2
+    assert all("judge this rule by hand" in finding.details for finding in server)
