@@ -2,40 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[4]
-SAMPLE = REPO / "examples" / "sample-server"
-FARM = REPO / "build" / "collections"
-F64 = "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\Config\\web.config"
-F32 = "C:\\Windows\\Microsoft.NET\\Framework\\v4.0.30319\\Config\\web.config"
+from ansible_collections.iis.aspnet.tests.unit.playbook_runs import WIN_ROOT32 as F32
+from ansible_collections.iis.aspnet.tests.unit.playbook_runs import digests, run_on_images, sample_tree
+
 F64_V2 = "C:\\Windows\\Microsoft.NET\\Framework64\\v2.0.50727\\CONFIG\\web.config"
 
 
-def digests(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def run_info(tmp_path: Path, task: dict, *flags: str) -> dict:
-    result_file = tmp_path / "result.json"
-    playbook = [{"hosts": "localhost", "gather_facts": False, "tasks": [
-        {"name": "Session state in effect", "iis.aspnet.session_state_info": task, "register": "outcome"},
-        {"name": "Keep the result", "ansible.builtin.copy": {"content": "{{ outcome | to_json }}", "dest": str(result_file)},
-         "check_mode": False},
-    ]}]
-    (tmp_path / "play.yml").write_text(json.dumps(playbook))
-    env = {**os.environ, "ANSIBLE_COLLECTIONS_PATH": str(FARM), "ANSIBLE_HOME": str(tmp_path / "ansible-home"),
-           "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-tmp"), "ANSIBLE_NOCOLOR": "1", "ANSIBLE_PYTHON_INTERPRETER": sys.executable}
-    command = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", "localhost,", "-c", "local", str(tmp_path / "play.yml"), *flags]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return {**json.loads(result_file.read_text()), "_output": done.stdout + done.stderr}
+def run_info(tmp_path, task: dict, *flags: str) -> dict:
+    run = run_on_images(tmp_path / "run", {"image": {"image_root": task["image_root"], "steps": [{}]}}, *flags,
+                        action="iis.aspnet.session_state_info")
+    return {**run.result("image"), "_output": run.output}
 
 
 def values(level: dict, *names: str) -> dict:
@@ -48,8 +26,7 @@ def source(level: dict, name: str):
 
 
 def test_sample_server_effective_values_and_provenance(tmp_path):
-    tree = tmp_path / "image"
-    shutil.copytree(SAMPLE, tree)
+    tree = sample_tree(tmp_path / "image")
     before = digests(tree)
     result = run_info(tmp_path, {"image_root": str(tree)}, "--check")
     assert digests(tree) == before and result["changed"] is False

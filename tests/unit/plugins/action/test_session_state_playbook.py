@@ -1,58 +1,34 @@
 """Real ansible-playbook runs of iis.aspnet.session_state on copies of the sample server tree.
 
-The host is localhost (local connection) holding the Windows tree under ``image_root``: the same
-action plugin, engine and builtin modules as on any image host, end to end.
+The host is the controller (local connection) holding the Windows tree under ``image_root``: the
+same action plugin, engine and builtin modules as on any image host, end to end.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[4]
-SAMPLE = REPO / "examples" / "sample-server"
-FARM = REPO / "build" / "collections"
-CANARY = "Canary-7f3a9c-Secret"
-
-
-def digests(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
+from ansible_collections.iis.aspnet.tests.unit.playbook_runs import (
+    ROOT32, ROOT64, SAMPLE, ansible_env, digests, run_on_images, sample_tree,
+)
 
 
 @pytest.fixture
 def tree(tmp_path):
-    root = tmp_path / "image"
-    shutil.copytree(SAMPLE, root)
-    return root
+    return sample_tree(tmp_path / "image")
 
 
 def play(tmp_path: Path, task: dict, *flags: str) -> dict:
     """Run one task of the module; return its registered result (the run's output in ``_output``)."""
-    result_file = tmp_path / "result.json"
-    playbook = [{"hosts": "localhost", "gather_facts": False, "tasks": [
-        {"name": "Session state", "iis.aspnet.session_state": task, "register": "outcome", "ignore_errors": True},
-        {"name": "Keep the result", "ansible.builtin.copy": {"content": "{{ outcome | to_json }}", "dest": str(result_file)},
-         "check_mode": False, "diff": False},
-    ]}]
-    (tmp_path / "play.yml").write_text(json.dumps(playbook))
-    env = {**os.environ, "ANSIBLE_COLLECTIONS_PATH": str(FARM), "ANSIBLE_HOME": str(tmp_path / "ansible-home"),
-           "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-tmp"), "ANSIBLE_NOCOLOR": "1", "ANSIBLE_RETRY_FILES_ENABLED": "0",
-           "ANSIBLE_PYTHON_INTERPRETER": sys.executable}
-    command = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", "localhost,", "-c", "local", str(tmp_path / "play.yml"), *flags]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return {**json.loads(result_file.read_text()), "_output": done.stdout + done.stderr}
+    options = dict(task)
+    run = run_on_images(tmp_path / "run", {"image": {"image_root": options.pop("image_root"), "steps": [options]}}, *flags)
+    return {**run.result("image"), "_output": run.output}
 
 
-ROOTS = ["C/Windows/Microsoft.NET/Framework/v4.0.30319/Config/web.config",
-         "C/Windows/Microsoft.NET/Framework64/v4.0.30319/Config/web.config"]
+ROOTS = sorted([ROOT32, ROOT64])
 
 
 def test_check_then_apply_then_steady(tmp_path, tree):
@@ -85,11 +61,45 @@ def test_application_web_config_is_created_with_backup_and_edited(tmp_path, tree
     assert b'timeout="15"' in (tree / "C/inetpub/shop/web.config").read_bytes()
 
 
-def test_secret_never_leaks(tmp_path, tree):
+CANARY = "Canary-7f3a9c-Secret"
+
+
+def test_secret_never_leaks(tmp_path):
+    """A password in sql_connection_string reaches the file written and no other place.
+
+    Every channel of one run at -vvvv with --diff: stdout and stderr, the registered results (with
+    their diffs), the drift_report callback's JSON, Markdown and JUnit files and the Ansible log.
+    Host ``applies`` writes the secret, then diffs another attribute in check mode: the changed
+    line then holds the secret as written in the file (not an option value of that task, so only
+    the masking can hide it). Host ``refused`` names a database without allow_custom_sql_database:
+    the refusal's message must not carry the secret either.
+    """
     connection = f"data source=db01;user id=app;password={CANARY}"
-    result = play(tmp_path, {"image_root": str(tree), "mode": "SQLServer", "sql_connection_string": connection}, "--diff", "-vvvv")
-    assert result["changed"] and CANARY not in result["_output"] and CANARY not in json.dumps(result)
-    assert CANARY.encode() in (tree / ROOTS[1]).read_bytes()
+    hosts = {
+        "applies": {"image_root": sample_tree(tmp_path / "applies"), "steps": [
+            {"mode": "SQLServer", "sql_connection_string": connection},
+            {"mode": "SQLServer", "timeout": 30, "check_mode": True}]},
+        "refused": {"image_root": sample_tree(tmp_path / "refused"), "steps": [
+            {"mode": "SQLServer", "sql_connection_string": connection + ";Initial Catalog=Shop"}]},
+    }
+    refused_before = digests(hosts["refused"]["image_root"])
+    reports, log = tmp_path / "reports", tmp_path / "ansible.log"
+    env = ansible_env(tmp_path / "run", ANSIBLE_CALLBACKS_ENABLED="iis.aspnet.drift_report", IIS_ASPNET_DRIFT_REPORT_DIR=str(reports),
+                      IIS_ASPNET_DRIFT_REPORT_FORMATS="json, markdown, junit", ANSIBLE_LOG_PATH=str(log))
+    run = run_on_images(tmp_path / "run", hosts, "--diff", "-vvvv", env=env)
+
+    written, checked = run.results["applies"]
+    assert written["changed"] and checked["changed"] and checked["diff"]
+    assert all(CANARY.encode() in (hosts["applies"]["image_root"] / path).read_bytes() for path in (ROOT32, ROOT64))
+    assert '+        <sessionState mode="SQLServer" sqlConnectionString="data source=db01;user id=app;password=********" timeout="30" />' in run.output
+    refused = run.result("refused")
+    assert refused["failed"] and "names a database" in refused["msg"] and digests(hosts["refused"]["image_root"]) == refused_before
+
+    channels = {"output": run.output, "results": json.dumps(run.results), "log": log.read_text()}
+    channels.update({path.name: path.read_text() for path in sorted(reports.iterdir())})
+    assert sorted(channels) == ["drift-report.json", "drift-report.md", "drift-report.xml", "log", "output", "results"]
+    assert "password=********" in channels["drift-report.json"] and "password=********" in channels["log"]
+    assert [name for name, text in channels.items() if CANARY in text] == []
 
 
 # (case, task (image_root added), fragment of msg)

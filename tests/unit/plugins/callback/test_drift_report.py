@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from unittest.mock import MagicMock
@@ -16,14 +13,12 @@ import yaml
 
 from ansible_collections.iis.aspnet.plugins.callback import drift_report
 from ansible_collections.iis.aspnet.plugins.callback.drift_report import CallbackModule
+from ansible_collections.iis.aspnet.tests.unit.playbook_runs import WIN_ROOT32 as ROOT32
+from ansible_collections.iis.aspnet.tests.unit.playbook_runs import WIN_ROOT64 as ROOT64
+from ansible_collections.iis.aspnet.tests.unit.playbook_runs import ansible_env, ansible_playbook, digests, sample_tree
 
-REPO = Path(__file__).resolve().parents[4]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SAMPLE = REPO / "examples" / "sample-server"
-FARM = REPO / "build" / "collections"
 CANARY = "Canary-7f3a9c-Secret"
-ROOT64 = r"C:\Windows\Microsoft.NET\Framework64\v4.0.30319\Config\web.config"
-ROOT32 = r"C:\Windows\Microsoft.NET\Framework\v4.0.30319\Config\web.config"
 
 
 def recorded(name: str) -> dict:
@@ -174,25 +169,18 @@ all:
 
 @pytest.mark.skipif(shutil.which("ssh") is None, reason="needs an ssh client for the unreachable host")
 def test_real_check_run(tmp_path):
-    tree = tmp_path / "image"
-    shutil.copytree(SAMPLE, tree)
-    before = {path: path.read_bytes() for path in tree.rglob("*") if path.is_file()}
+    tree = sample_tree(tmp_path / "image")
+    before = digests(tree)
     playbook = [{"hosts": "all", "gather_facts": False, "tasks": [
         {"name": "Root web.config in process", "iis.aspnet.session_state": {"image_root": str(tree), "mode": "InProc"}}]}]
-    (tmp_path / "play.yml").write_text(json.dumps(playbook))
     (tmp_path / "inventory.yml").write_text(INVENTORY)
     (tmp_path / "ansible.cfg").write_text("[callback_iis_aspnet_drift_report]\nformats = json, junit\n")
-    env = {**os.environ, "ANSIBLE_CONFIG": str(tmp_path / "ansible.cfg"), "ANSIBLE_COLLECTIONS_PATH": str(FARM),
-           "ANSIBLE_CALLBACKS_ENABLED": "iis.aspnet.drift_report", "IIS_ASPNET_DRIFT_REPORT_DIR": str(tmp_path / "reports"),
-           "ANSIBLE_HOME": str(tmp_path / "ansible-home"), "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-tmp"),
-           "ANSIBLE_NOCOLOR": "1", "ANSIBLE_RETRY_FILES_ENABLED": "0", "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
-           "ANSIBLE_HOST_KEY_CHECKING": "0"}
-    env.pop("IIS_ASPNET_DRIFT_REPORT_FORMATS", None)
-    command = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(tmp_path / "inventory.yml"), str(tmp_path / "play.yml"), "--check"]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False, timeout=300)
+    env = ansible_env(tmp_path, ANSIBLE_CONFIG=str(tmp_path / "ansible.cfg"), ANSIBLE_CALLBACKS_ENABLED="iis.aspnet.drift_report",
+                      IIS_ASPNET_DRIFT_REPORT_DIR=str(tmp_path / "reports"))
+    done = ansible_playbook(tmp_path, playbook, str(tmp_path / "inventory.yml"), "--check", env=env)
     output = done.stdout + done.stderr
     assert done.returncode == 4, output  # 4: a host was unreachable
-    assert {path: path.read_bytes() for path in tree.rglob("*") if path.is_file()} == before
+    assert digests(tree) == before
 
     assert "DRIFT REPORT (iis.aspnet.session_state)" in output and "2 host(s): 1 unreachable, 1 would change" in output
     reports = tmp_path / "reports"
