@@ -34,6 +34,8 @@ FARM := $(BUILD)/collections
 INSTALL_PATH := $(BUILD)/installed
 # Windows fixture trees: CRLF and BOM on purpose (see tools/sanity_fixture_ignores.py).
 SANITY_FIXTURES := examples/sample-server
+# Docsite rendered by antsibull-docs and Sphinx (make docs).
+DOCSITE := $(BUILD)/docsite
 GATES := units lint sanity docs changelog build molecule
 GATE_TIMES := $(BUILD)/gate-times.txt
 
@@ -128,12 +130,30 @@ ansible-test-units: $(STAMP) sanity-copy sanity-home
 		$(BIN)/ansible-test units --venv --color no \
 		--python $(PYVER)
 
-docs: $(STAMP)
+# The docsite: sphinx-init writes conf.py, `antsibull-docs collection` the rst pages of this
+# checkout (through the farm), sphinx-build the HTML. Offline, so no intersphinx (and no -W: the
+# references to docs.ansible.com stay unresolved); tools/check_docsite.py fails on any other
+# Sphinx warning and on a plugin or role without a page.
+DOCS_ENV := HOME=$(SANITY_HOME) ANSIBLE_COLLECTIONS_PATH=$(FARM) $(TOOL_ENV)
+
+docs: $(STAMP) farm
 	@# antsibull writes ~/antsibull.log: give it the private HOME.
 	@mkdir -p $(SANITY_HOME)
 	HOME=$(SANITY_HOME) $(TOOL_ENV) $(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
 	@# Option docs are generated from the engine's spec: fail when they drift from it.
 	$(PY) tools/gen_docs.py --check
+	@# antsibull-docs wants its directories writable by their owner only.
+	@rm -rf $(DOCSITE); mkdir -p $(DOCSITE)/rst; chmod 755 $(DOCSITE) $(DOCSITE)/rst
+	$(DOCS_ENV) $(BIN)/antsibull-docs sphinx-init --use-current --fail-on-error \
+		--project iis.aspnet --title "iis.aspnet collection" --html-short-title iis.aspnet \
+		--dest-dir $(DOCSITE) iis.aspnet > /dev/null
+	@printf '%s\n' '# make docs: offline, no inventories to fetch.' \
+		"extensions.remove('sphinx.ext.intersphinx')" 'intersphinx_mapping = {}' >> $(DOCSITE)/conf.py
+	cd $(DOCSITE) && $(DOCS_ENV) $(BIN)/antsibull-docs --config-file antsibull-docs.cfg collection \
+		--use-current --fail-on-error --dest-dir rst iis.aspnet
+	cd $(DOCSITE) && $(DOCS_ENV) $(BIN)/sphinx-build -M html rst build -c . -q --keep-going \
+		-w warnings.txt 2> sphinx.log || { cat sphinx.log; exit 1; }
+	$(PY) tools/check_docsite.py $(DOCSITE)
 
 changelog: $(STAMP)
 	HOME=$(SANITY_HOME) $(BIN)/antsibull-changelog lint
