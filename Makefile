@@ -34,8 +34,9 @@ FARM := $(BUILD)/collections
 INSTALL_PATH := $(BUILD)/installed
 # Windows fixture trees: CRLF and BOM on purpose (see tools/sanity_fixture_ignores.py).
 SANITY_FIXTURES := examples/sample-server
-# Docsite rendered by antsibull-docs and Sphinx (make docs).
+# Docsite rendered by antsibull-docs and Sphinx (make docs); execution environment context (make ee).
 DOCSITE := $(BUILD)/docsite
+EE_CONTEXT := $(BUILD)/ee
 GATES := units lint sanity docs changelog build molecule
 GATE_TIMES := $(BUILD)/gate-times.txt
 
@@ -53,13 +54,14 @@ TOOL_ENV := PATH=$(BIN):$$PATH XDG_CACHE_HOME=$(BUILD)/cache XDG_CONFIG_HOME=$(B
 
 PLUGIN_TYPES := become cache callback connection filter inventory lookup modules strategy test vars
 
-.PHONY: help venv test $(GATES) demo bench clean farm sanity-copy sanity-home ansible-test-units
+.PHONY: help venv test $(GATES) ee demo bench clean farm sanity-copy sanity-home ansible-test-units
 
 help:
 	@echo "make test        all gates in order: $(GATES)"
 	@echo "make demo        run tools/demo.py"
 	@echo "make bench       run benchmarks/run.py"
 	@echo "make <gate>      one gate: $(GATES)"
+	@echo "make ee          ansible-builder create + checks of the context (part of build)"
 	@echo "make ansible-test-units   the unit tests under ansible-test units (not a gate)"
 	@echo "make venv        (re)bootstrap .venv from requirements/"
 	@echo "make clean       remove .venv, build/ and tool output"
@@ -184,6 +186,21 @@ build: $(STAMP)
 		found=$$((found + 1)); \
 	done; \
 	echo "build: collection built and installed; $$found documented plugin(s)/role(s) render with ansible-doc"
+	@$(MAKE) ee
+
+# The execution environment: ansible-builder writes the build context (Containerfile, _build/)
+# from meta/execution-environment.yml and the tarball of `make build`, with no container engine;
+# tools/check_ee.py checks it. It runs in a network namespace without network when unshare
+# allows it, which proves that nothing is fetched.
+ee: $(STAMP)
+	@ls $(BUILD)/dist/iis-aspnet-*.tar.gz > /dev/null 2>&1 || { echo "ee: no tarball in build/dist: run make build"; exit 1; }
+	@rm -rf $(EE_CONTEXT)
+	@if unshare --net --map-root-user true 2> /dev/null; then offline="unshare --net --map-root-user"; \
+	else offline=""; echo "ee: unshare unavailable, running with the network"; fi; \
+	echo "$$offline ansible-builder create -f meta/execution-environment.yml --context $(EE_CONTEXT)"; \
+	$$offline $(BIN)/ansible-builder create -f meta/execution-environment.yml --context $(EE_CONTEXT) \
+		--output-filename Containerfile > /dev/null
+	$(PY) tools/check_ee.py $(EE_CONTEXT) $(INSTALL_PATH)
 
 molecule: $(STAMP) farm
 	@scenarios=$$(for f in extensions/molecule/*/molecule.yml; do if [ -f "$$f" ]; then basename $$(dirname "$$f"); fi; done); \
