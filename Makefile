@@ -163,6 +163,9 @@ changelog: $(STAMP)
 build: $(STAMP)
 	@rm -rf $(INSTALL_PATH) $(BUILD)/dist
 	$(BIN)/ansible-galaxy collection build --force --output-path $(BUILD)/dist .
+	@# No development files in the artifact: this tree's, then a copy with junk planted.
+	$(PY) tools/check_tarball.py $(BUILD)/dist/iis-aspnet-*.tar.gz
+	$(PY) tools/check_tarball.py --planted $(BUILD)/tarball-check
 	ANSIBLE_COLLECTIONS_PATH=$(INSTALL_PATH) $(BIN)/ansible-galaxy collection install --no-deps --force -p $(INSTALL_PATH) $(BUILD)/dist/iis-aspnet-*.tar.gz
 	@found=0; \
 	for type in $(PLUGIN_TYPES); do \
