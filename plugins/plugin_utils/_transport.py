@@ -36,9 +36,25 @@ def failure_message(result: dict) -> str | None:
     """The module's own failure text, or None when the result is a success."""
     if not result.get("failed"):
         return None
-    msg = str(result.get("msg") or "").strip()
+    # ansible-core 2.19 reports an exception a module raised (the copy module's failed rename, say)
+    # only as an error summary in "exception", without "msg".
+    msg = str(result.get("msg") or "").strip() or _exception_text(result.get("exception"))
     # A module that crashed before printing JSON carries only rc and stderr.
     return msg or f"the module failed without a message (rc={result.get('rc')})"
+
+
+def _exception_text(summary: object) -> str:
+    """``cause: its cause: ...`` from an error summary (``.event.msg``, ``.event.chain.event``...)."""
+    texts: list[str] = []
+    event = getattr(summary, "event", None)
+    for _depth in range(10):  # a chain of causes is short; never follow a cycle forever
+        if event is None:
+            break
+        text = str(getattr(event, "msg", None) or "").strip()
+        if text:
+            texts.append(text)
+        event = getattr(getattr(event, "chain", None), "event", None)
+    return ": ".join([text.rstrip(".") for text in texts[:-1]] + texts[-1:])
 
 
 def warning_texts(result: dict) -> list[str]:

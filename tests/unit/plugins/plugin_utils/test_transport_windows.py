@@ -203,6 +203,31 @@ def test_a_module_crash_without_msg_still_gives_a_reason():
     assert _transport.failure_message({"changed": False}) is None
 
 
+def _summary(*messages: str):
+    """An error summary as ansible-core 2.19 puts it in ``exception`` (event, chain of causes)."""
+    event = None
+    for message in reversed(messages):
+        event = SimpleNamespace(msg=message, chain=None if event is None else SimpleNamespace(msg_reason="<<< caused by >>>", event=event))
+    return SimpleNamespace(event=event)
+
+
+def test_an_exception_without_msg_gives_its_message_and_causes():
+    # What the copy module returns when atomic_move raises (a failed rename): no "msg" at all.
+    result = {"failed": True, "exception": _summary("Failed to copy '/tmp/src' to '/srv/web.config'.", "[Errno 22] Invalid argument")}
+    assert _transport.failure_message(result) == "Failed to copy '/tmp/src' to '/srv/web.config': [Errno 22] Invalid argument"
+    assert _transport.failure_message({"failed": True, "exception": _summary("Access is denied.")}) == "Access is denied."
+    assert _transport.failure_message({"failed": True, "msg": "own message", "exception": _summary("other")}) == "own message"
+    assert _transport.failure_message({"failed": True, "exception": "a traceback string"}) == "the module failed without a message (rc=None)"
+
+
+def test_a_write_that_raised_names_the_file_and_the_cause():
+    remote, host = transport(("win_copy_single", {"failed": True, "changed": False, "exception": _summary(
+        "Failed to replace the file.", "Access to the path is denied.")}))
+    with pytest.raises(TransportError) as info:
+        remote.write(SITE_CONFIG, NEW, False)
+    assert str(info.value) == f"{SITE_CONFIG}: {COPY} failed: Failed to replace the file: Access to the path is denied."
+
+
 def test_the_base_transport_is_abstract():
     base = _transport.Transport(FakeWindows().execute, FakeWindows().put)
     for call, args in (("read", (F64,)), ("is_dir", (SITE,)), ("checksum", (F64,)), ("write", (F64, b"", False))):
