@@ -55,6 +55,11 @@ def before_top_group(fragment: bytes, data: bytes = ORIGINAL) -> bytes:
     return edit(data, TOP_GROUP, fragment + TOP_GROUP)
 
 
+def appended(fragment: bytes) -> bytes:
+    """The sample with ``fragment`` as the last child of <configuration>."""
+    return edit(ORIGINAL, b"</configuration>", fragment + b"</configuration>")
+
+
 def inserted(data: bytes) -> bytes:
     """What the sample's edit looks like: sessionState added as the last child of the top-level group."""
     return edit(data, END_GROUP, END_GROUP.replace(b"    </system.web>", INSERTED + b"    </system.web>"))
@@ -108,7 +113,7 @@ CASES = [
     Case("deep-200", before_top_group(nested(200)),
          "200 levels is within the parser's limit and the runtime reads it: edited, the deep subtree kept byte for byte.",
          after=inserted(before_top_group(nested(200)))),
-    Case("oversize", edit(ORIGINAL, b"</configuration>", b"<!--" + b"x" * MAX_BYTES + b"-->\r\n</configuration>"),
+    Case("oversize", appended(b"<!--" + b"x" * MAX_BYTES + b"-->\r\n"),
          "Over the documented limit (MAX_BYTES, docs/user-guide.md): refused before parsing.",
          cause=rf"file is {len(ORIGINAL) + MAX_BYTES + 9} bytes, over the {MAX_BYTES}-byte limit"),
     Case("invalid-utf8", edit(ORIGINAL, b"the root web configuration file", b"the root web \xc3\x28 configuration file"),
@@ -128,16 +133,14 @@ CASES = [
          "Section names are case-sensitive: <sessionstate> is an unrecognized section and the runtime already "
          "rejects the file; adding a <sessionState> would not make it valid, so refused.",
          cause=r"<sessionstate> at line 28 is not <sessionState>"),
-    Case("two-system-web", edit(ORIGINAL, b"</configuration>", SECOND_GROUP + b"</configuration>"),
+    Case("two-system-web", appended(SECOND_GROUP),
          "Two <system.web> elements merge in the runtime; sessionState is in neither: added once, to the first.",
-         after=inserted(edit(ORIGINAL, b"</configuration>", SECOND_GROUP + b"</configuration>"))),
-    Case("two-system-web-second-has-it", edit(ORIGINAL, b"</configuration>", SECOND_GROUP_WITH + b"</configuration>"),
+         after=inserted(appended(SECOND_GROUP))),
+    Case("two-system-web-second-has-it", appended(SECOND_GROUP_WITH),
          "The section is defined in the second group: it is edited there (adding one to the first would define "
          "the section twice, which the runtime refuses).",
-         after=edit(ORIGINAL, b"</configuration>", SECOND_GROUP_WITH.replace(b'timeout="30"', b'timeout="30" mode="InProc"')
-                    + b"</configuration>")),
-    Case("two-system-web-both-have-it", before_top_group(SECOND_GROUP_WITH, edit(ORIGINAL, b"</configuration>",
-                                                                                SECOND_GROUP_WITH + b"</configuration>")),
+         after=appended(SECOND_GROUP_WITH.replace(b'timeout="30"', b'timeout="30" mode="InProc"'))),
+    Case("two-system-web-both-have-it", before_top_group(SECOND_GROUP_WITH, appended(SECOND_GROUP_WITH)),
          "The section is defined twice for the file's own level: the runtime refuses the file "
          "(Config_sections_must_be_unique), so no edit can make it valid: refused, both lines named.",
          cause=r"<sessionState> is defined 2 times for the file's own level \(lines 28, 92\)"),
