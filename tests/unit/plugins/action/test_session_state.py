@@ -160,6 +160,23 @@ def test_a_file_changed_between_read_and_write_is_not_written():
     assert "ansible.windows.win_copy" not in modules(host)
 
 
+def test_a_failed_write_names_the_file_leaves_it_intact_and_removes_the_temp_dir():
+    host = FakeWindows()
+    before = dict(host.files)
+
+    def denied(args):
+        return {"failed": True, "changed": False, "msg": f"Access to the path '{args['dest']}' is denied."}
+
+    host.win_copy = denied
+    plugin = action(host, {"mode": "InProc", "state_service": {"state": "ignore"}})
+    removed = []
+    plugin._remove_tmp_path = removed.append
+    result = plugin.run(task_vars={})
+    assert result["failed"] and result["msg"] == f"{F64}: ansible.windows.win_copy failed: Access to the path '{F64}' is denied."
+    assert host.files == before and modules(host).count("ansible.windows.win_copy") == 1  # the second file is not tried
+    assert len(host.uploads) == 1 and removed == ["C:\\Users\\ansible\\AppData\\Local\\Temp\\ansible-tmp-1"]
+
+
 def test_secret_is_masked_in_every_part_of_the_result():
     host = FakeWindows()
     result = action(host, {"mode": "SQLServer", "sql_connection_string": f"data source=db;user id=u;password={CANARY}",
