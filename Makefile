@@ -1,10 +1,11 @@
 # Quality gates of the iis.aspnet collection.
 #
-#   make test    every gate, in order, from a bootstrapped .venv
-#   make demo    the end-to-end demo (tools/demo.py)
+#   make test         every gate, in order, from a bootstrapped .venv (ansible-core 2.19, Python 3.11)
+#   make test-matrix  unit tests and sanity under ansible-core 2.21 on Python 3.12 (.venv-2.21)
+#   make demo         the end-to-end demo (tools/demo.py)
 #
-# Needs only python3 (3.11) and make. Everything the gates write stays under the repository
-# (.venv/, build/, .ansible/, tests/output/): nothing goes to the user's home directory.
+# Needs only python3 (3.11) and make (and python3.12 for test-matrix). Everything the gates write
+# stays under the repository (.venv*/, build/, .ansible/, tests/output/): nothing goes to ~.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -54,7 +55,7 @@ TOOL_ENV := PATH=$(BIN):$$PATH XDG_CACHE_HOME=$(BUILD)/cache XDG_CONFIG_HOME=$(B
 
 PLUGIN_TYPES := become cache callback connection filter inventory lookup modules strategy test vars
 
-.PHONY: help venv test $(GATES) ee demo bench clean farm sanity-copy sanity-home ansible-test-units
+.PHONY: help venv test $(GATES) ee test-matrix venv-2.21 demo bench clean farm sanity-copy sanity-home ansible-test-units
 
 help:
 	@echo "make test        all gates in order: $(GATES)"
@@ -62,6 +63,7 @@ help:
 	@echo "make bench       run benchmarks/run.py"
 	@echo "make <gate>      one gate: $(GATES)"
 	@echo "make ee          ansible-builder create + checks of the context (part of build)"
+	@echo "make test-matrix unit tests and sanity under ansible-core 2.21, Python 3.12 (not a gate)"
 	@echo "make ansible-test-units   the unit tests under ansible-test units (not a gate)"
 	@echo "make venv        (re)bootstrap .venv from requirements/"
 	@echo "make clean       remove .venv, build/ and tool output"
@@ -213,6 +215,43 @@ molecule: $(STAMP) farm
 		$(TOOL_ENV) ANSIBLE_COLLECTIONS_PATH=$(FARM) $(BIN)/molecule test -s $$s; \
 	done
 
+# ---------------------------------------------------------------- ansible-core 2.21, Python 3.12
+# ansible-core 2.20+ needs Python 3.12. The interpreter: the newest pyenv 3.12 if any, else
+# python3.12 on PATH; override with `make test-matrix PYTHON312=/path/to/python3.12`.
+PYTHON312 ?= $(or $(lastword $(sort $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12))),$(shell command -v python3.12 2> /dev/null))
+VENV_221 := $(ROOT)/.venv-2.21
+PY_221 := $(VENV_221)/bin/python
+STAMP_221 := $(VENV_221)/.requirements.stamp
+MATRIX_TIMES := $(BUILD)/test-matrix-times.txt
+
+$(STAMP_221): requirements/constraints-2.21.txt
+	@if [ -z "$(PYTHON312)" ] || ! "$(PYTHON312)" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' 2> /dev/null; then \
+		echo "test-matrix: needs Python 3.12 (ansible-core 2.21 does not run on 3.11), '$(PYTHON312)' is not one."; \
+		echo "Install it (for example: pyenv install 3.12) or pass PYTHON312=/path/to/python3.12."; exit 1; fi
+	@test -x $(PY_221) || $(PYTHON312) -m venv $(VENV_221)
+	$(PY_221) -m pip install --quiet -r requirements/constraints-2.21.txt 2>&1 | \
+		{ grep -v "is ignored: it is neither a file nor a directory" || true; }
+	@touch $@
+
+venv-2.21: $(STAMP_221)
+
+# Not a gate (see docs/development.md for its cost): the unit tests and ansible-test sanity under
+# ansible-core 2.21, from .venv-2.21, on the same kind of sanity copy as `make sanity`.
+test-matrix: $(STAMP_221) sanity-copy sanity-home
+	@mkdir -p $(BUILD); : > $(MATRIX_TIMES)
+	@$(PY_221) -c 'import platform, ansible.release as r; print(f"=== test-matrix: ansible-core {r.__version__}, Python {platform.python_version()}")'
+	@start=$$(date +%s); \
+	$(PY_221) -m pytest tests/unit -q -p no:cacheprovider; \
+	printf '%-16s %4d s\n' "units-2.21" $$(( $$(date +%s) - start )) >> $(MATRIX_TIMES)
+	@# sanity-copy wrote the fixture ignores for 2.19; ansible-test 2.21 reads ignore-2.21.txt.
+	@$(PY_221) tools/sanity_fixture_ignores.py $(SANITY_COPY) $(SANITY_FIXTURES)
+	@start=$$(date +%s); \
+	cd $(SANITY_COPY) && HOME=$(SANITY_HOME) PATH=$(VENV_221)/bin:$$PATH XDG_CACHE_HOME=$(BUILD)/cache \
+		$(VENV_221)/bin/ansible-test sanity --venv --color no --python 3.12; \
+	printf '%-16s %4d s\n' "sanity-2.21" $$(( $$(date +%s) - start )) >> $(MATRIX_TIMES)
+	@rm -rf $(SANITY_ROOT)
+	@echo "=== test-matrix passed (ansible-core 2.21, Python 3.12); wall time:"; cat $(MATRIX_TIMES)
+
 # ---------------------------------------------------------------- demo, benchmarks
 demo: $(STAMP) farm
 	@if [ -f tools/demo.py ]; then $(PY) tools/demo.py; \
@@ -225,5 +264,5 @@ bench: $(STAMP) farm
 	else echo "bench: benchmarks/run.py does not exist yet"; fi
 
 clean:
-	rm -rf $(VENV) $(BUILD) tests/output .ansible .pytest_cache .hypothesis benchmarks/output
+	rm -rf $(VENV) $(VENV_221) $(BUILD) tests/output .ansible .pytest_cache .hypothesis benchmarks/output
 	find . -name __pycache__ -type d -prune -not -path './.git/*' -exec rm -rf {} +
