@@ -55,7 +55,7 @@ TOOL_ENV := PATH=$(BIN):$$PATH XDG_CACHE_HOME=$(BUILD)/cache XDG_CONFIG_HOME=$(B
 
 PLUGIN_TYPES := become cache callback connection filter inventory lookup modules strategy test vars
 
-.PHONY: help venv test $(GATES) ee test-matrix venv-2.21 demo bench clean farm sanity-copy sanity-home ansible-test-units
+.PHONY: help venv test $(GATES) ee changelog-release test-matrix venv-2.21 demo bench clean farm sanity-copy sanity-home ansible-test-units
 
 help:
 	@echo "make test        all gates in order: $(GATES)"
@@ -63,6 +63,7 @@ help:
 	@echo "make bench       run benchmarks/run.py"
 	@echo "make <gate>      one gate: $(GATES)"
 	@echo "make ee          ansible-builder create + checks of the context (part of build)"
+	@echo "make changelog-release   antsibull-changelog release for galaxy.yml's version (not a gate)"
 	@echo "make test-matrix unit tests and sanity under ansible-core 2.21, Python 3.12 (not a gate)"
 	@echo "make ansible-test-units   the unit tests under ansible-test units (not a gate)"
 	@echo "make venv        (re)bootstrap .venv from requirements/"
@@ -161,6 +162,12 @@ docs: $(STAMP) farm
 
 changelog: $(STAMP)
 	HOME=$(SANITY_HOME) $(BIN)/antsibull-changelog lint
+
+# Not a gate: cut a release (CHANGELOG.rst/.md, changelogs/changelog.yaml; consumes the fragments).
+# ansible-doc must be on PATH: it lists the new modules and plugins. Works offline.
+RELEASE_VERSION ?= $(shell sed -n 's/^version: *//p' galaxy.yml)
+changelog-release: $(STAMP)
+	HOME=$(SANITY_HOME) $(TOOL_ENV) $(BIN)/antsibull-changelog release --version $(RELEASE_VERSION)
 
 build: $(STAMP)
 	@rm -rf $(INSTALL_PATH) $(BUILD)/dist

@@ -53,6 +53,7 @@ FORBIDDEN = (
     ("htmlcov", "htmlcov/index.html"),
     ("tests/integration/inventory*", "tests/integration/inventory.winrm"),
     ("tests/integration/cloud-config-*", "tests/integration/cloud-config-x.ini"),
+    ("changelogs/.plugin-cache.yaml", "changelogs/.plugin-cache.yaml"),
     ("Makefile", "Makefile"),
     ("tools/get_pip_standin.py", "tools/get_pip_standin.py"),
 )
