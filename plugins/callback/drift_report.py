@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: drift_report
 type: aggregate
-short_description: Report, per host, the session state settings that differ from what the play declares
+short_description: Report, per host, the session state settings that differ from what the play declares, and the STIG audit
 description:
   - Collects the results of M(iis.aspnet.session_state) tasks (also when called as C(session_state) or
     C(ansible.legacy.session_state)) and, when the playbook ends, prints one table with, per host, each file and
@@ -15,10 +15,16 @@ description:
     hosts and the hosts in line.
   - In check mode a difference is drift (C(would change)); in a run that applies, it is a correction the run made
     (C(changed)). A host that runs several session_state tasks gets one merged entry per file and attribute.
+  - Also collects the results of M(iis.aspnet.session_state_stig) (also C(session_state_stig) or
+    C(ansible.legacy.session_state_stig)); the last audit of a host wins, so a rollout that audits before and after
+    remediation reports the state it leaves. The table then gets a STIG section - per host the number of V(Open),
+    V(NotAFinding) and V(Not_Applicable) findings, and one line per open finding (Vuln ID, Rule ID, site, the first
+    failing line of the details). A failed audit is an error for its host and drops the host's earlier audit.
   - When O(output_dir) is set it also writes the report there as JSON (C(drift-report.json)), Markdown
-    (C(drift-report.md)) and JUnit XML (C(drift-report.xml)), as O(formats) asks. In the JUnit file each host is a
-    test suite and each file a test case; drift is a failure listing the attribute lines, a failed task or an
-    unreachable host an error, a file in line a pass.
+    (C(drift-report.md)), JUnit XML (C(drift-report.xml)) and STIG Viewer checklists (C(checklists/*.ckl)), as
+    O(formats) asks. In the JUnit file each host is a test suite and each file a test case; drift is a failure listing
+    the attribute lines, a failed task or an unreachable host an error, a file in line a pass; each STIG rule and
+    target is a test case too, an open finding a failure, a V(Not_Applicable) one skipped.
   - Works beside any stdout callback. Values arrive masked from the module and every text is masked again
     (passwords in connection strings become C(********)); the module's C(diff) is never read.
 version_added: 0.1.0
@@ -40,11 +46,15 @@ options:
   formats:
     description:
       - Which report files to write into O(output_dir).
+      - V(ckl) writes one STIG Viewer 2 checklist per host, STIG and site into C(checklists/) below O(output_dir), named
+        C(<host>_<stig_id>.ckl) for the server STIG and C(<host>_<stig_id>_<site>.ckl) for the site STIG (characters
+        other than letters, digits, C(.), C(_) and C(-) become C(_)). It writes nothing, and makes no directory, when the
+        run has no M(iis.aspnet.session_state_stig) result, which is why it is in the default.
       - An empty list writes none (the table is still printed).
     type: list
     elements: str
-    choices: [json, markdown, junit]
-    default: [json, markdown, junit]
+    choices: [json, markdown, junit, ckl]
+    default: [json, markdown, junit, ckl]
     env:
       - name: IIS_ASPNET_DRIFT_REPORT_FORMATS
     ini:
@@ -52,9 +62,14 @@ options:
         key: formats
 seealso:
   - module: iis.aspnet.session_state
+  - module: iis.aspnet.session_state_stig
 notes:
   - Failures of other tasks are reported only for a host that never ran a session_state task (for example a failed
     feature install before it); an unreachable host is reported whichever task found it unreachable.
+  - A checklist's C(HOST_FQDN) and C(HOST_IP) come from gathered facts (C(ansible_fqdn), the first IPv4 address), else
+    from the inventory's C(ansible_host); they stay empty when neither is known.
+  - Checklists of earlier runs in O(output_dir) are replaced when the run writes the same host, STIG and site, and
+    otherwise left alone; give each run a fresh directory when that matters.
 """
 
 EXAMPLES = r"""
@@ -70,6 +85,9 @@ EXAMPLES = r"""
 #   ANSIBLE_CALLBACKS_ENABLED=iis.aspnet.drift_report \
 #   IIS_ASPNET_DRIFT_REPORT_DIR=reports IIS_ASPNET_DRIFT_REPORT_FORMATS=junit \
 #   ansible-playbook iis.aspnet.drift --check
+
+# STIG checklists only, for the auditors:
+#   IIS_ASPNET_DRIFT_REPORT_FORMATS=ckl
 """
 
 import os
@@ -96,10 +114,11 @@ class CallbackModule(CallbackBase):
         self._playbook = os.path.basename(name) if isinstance(name, str) else None
 
     def v2_runner_on_ok(self, result):
+        self._collector.add_identity(_host(result), *_drift.identity(_result(result).get("ansible_facts"), _address(result)))
         self._collect(result, failed=False)
 
     def v2_runner_on_failed(self, result, ignore_errors=False):
-        if _is_session_state(result):
+        if _kind(result) is not None:
             self._collect(result, failed=True)
         elif not ignore_errors:
             self._collector.add_blocked(_host(result), _task_name(result), _result(result).get("msg", ""))
@@ -119,16 +138,31 @@ class CallbackModule(CallbackBase):
             except OSError as exc:
                 self._display.warning(f"drift_report: cannot write the report into {directory}: {exc}")
                 return
-            self._display.display("drift report written: " + ", ".join(written))
+            self._display.display("drift report written: " + _drift.written_line(written))
 
     def _collect(self, result, failed):
-        if _is_session_state(result):
+        kind = _kind(result)
+        if kind == "session_state":
             self._collector.add_result(_host(result), _task_name(result), _result(result), failed=failed, check_mode=_check_mode(result))
+        elif kind == "stig":
+            self._collector.add_stig(_host(result), _task_name(result), _result(result), failed=failed)
 
 
-def _is_session_state(result) -> bool:
+def _kind(result) -> str | None:
+    """session_state, stig (session_state_stig) or None, by the task's action or resolved action."""
     task = getattr(result, "_task", None)
-    return _drift.is_session_state(getattr(task, "action", None)) or _drift.is_session_state(getattr(task, "resolved_action", None))
+    names = (getattr(task, "action", None), getattr(task, "resolved_action", None))
+    if any(_drift.is_session_state(name) for name in names):
+        return "session_state"
+    if any(_drift.is_session_state_stig(name) for name in names):
+        return "stig"
+    return None
+
+
+def _address(result) -> object:
+    """The inventory's ansible_host of the result's host, when set on the host itself."""
+    host_vars = getattr(getattr(result, "_host", None), "vars", None)
+    return host_vars.get("ansible_host") if isinstance(host_vars, Mapping) else None
 
 
 def _host(result) -> str:

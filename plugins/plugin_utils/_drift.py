@@ -3,47 +3,60 @@
 Private to the iis.aspnet collection: not a public API.
 
 The ``drift_report`` callback feeds a :class:`Collector` with the result dictionaries of
-session_state tasks as they arrive; at the end of the run :meth:`Collector.report` merges them
-into one :class:`HostRecord` per host, and the ``render_*`` functions turn that into a text
-table, JSON, Markdown or JUnit XML. Nothing here imports Ansible.
+session_state and session_state_stig tasks as they arrive; at the end of the run
+:meth:`Collector.report` merges them into one :class:`HostRecord` per host, and the ``render_*``
+functions turn that into a text table, JSON, Markdown or JUnit XML; ``write_reports`` also
+writes the STIG Viewer checklists of ``_ckl``. Nothing here imports Ansible.
 
-Only known keys of a result are read (``files``, ``changes``, ``service``, ``msg``): never
-``diff`` nor ``invocation``. Every text that reaches a record is masked (``_mask``), and the
-renderers mask each cell again, so a password cannot leak even through a message.
+Only known keys of a result are read (``files``, ``changes``, ``service``, ``msg``; for a STIG
+audit ``profile``, ``findings``, ``remediation``): never ``diff`` nor ``invocation``. Every text
+that reaches a record is masked (``_mask``), and the renderers mask each cell again, so a
+password cannot leak even through a message.
 """
 
 from __future__ import annotations
 
 import io
+import ipaddress
 import json
 import os
 import re
 import tempfile
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ansible_collections.iis.aspnet.plugins.plugin_utils import _ckl, _stig
 from ansible_collections.iis.aspnet.plugins.plugin_utils._mask import mask, mask_value
 
 GENERATOR = "iis.aspnet.drift_report"
 ACTIONS = frozenset({"iis.aspnet.session_state", "session_state", "ansible.legacy.session_state"})
-FORMATS = {"json": "drift-report.json", "markdown": "drift-report.md", "junit": "drift-report.xml"}
+STIG_ACTIONS = frozenset({"iis.aspnet.session_state_stig", "session_state_stig", "ansible.legacy.session_state_stig"})
+CKL = "ckl"
+# Report files per format; ckl is a directory of checklists, one per host, STIG and site.
+FORMATS = {"json": "drift-report.json", "markdown": "drift-report.md", "junit": "drift-report.xml", CKL: _ckl.DIRECTORY}
 
 DRIFT, CHANGED, ERROR, UNREACHABLE, IN_LINE = "drift", "changed", "error", "unreachable", "in_line"
+AUDITED = "audited"  # a STIG audit and no session_state task: nothing was declared, so nothing is "in line"
 # Worst first: the order of hosts in every rendering.
-STATUS_ORDER = (ERROR, UNREACHABLE, DRIFT, CHANGED, IN_LINE)
-LABELS = {DRIFT: "would change", CHANGED: "changed", ERROR: "error", UNREACHABLE: "unreachable", IN_LINE: "in line"}
+STATUS_ORDER = (ERROR, UNREACHABLE, DRIFT, CHANGED, IN_LINE, AUDITED)
+LABELS = {DRIFT: "would change", CHANGED: "changed", ERROR: "error", UNREACHABLE: "unreachable", IN_LINE: "in line",
+          AUDITED: "audited"}
 ABSENT = "(absent)"
 SERVICE_DIFFERS = "(differs)"
 HIDDEN = "(hidden by no_log)"
 
-# Characters XML 1.0 cannot carry, even escaped.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
 
 
 def is_session_state(action: object) -> bool:
     """Whether a task's action name is iis.aspnet.session_state (any of the names it goes by)."""
     return isinstance(action, str) and action in ACTIONS
+
+
+def is_session_state_stig(action: object) -> bool:
+    """Whether a task's action name is iis.aspnet.session_state_stig (any of the names it goes by)."""
+    return isinstance(action, str) and action in STIG_ACTIONS
 
 
 def clean(text: object) -> str:
@@ -74,6 +87,67 @@ class Difference:
         return f"{self.setting()}: {_shown(self.actual)} -> {_shown(self.desired)}"
 
 
+STIG_STATUSES = _stig.STATUSES  # Open, NotAFinding, Not_Applicable: the columns of the STIG section
+_FINDING_KEYS = ("stig", "vuln_id", "rule_id", "stig_id", "severity", "title", "scope", "site", "status",
+                 "finding_details", "comments", "evidence")
+_BENCHMARK_KEYS = ("stig_id", "title", "version", "release", "release_info", "scope")
+
+
+@dataclass
+class StigAudit:
+    """The last session_state_stig result of a host: masked plain data, in the module's RETURN shape."""
+
+    task: str
+    profile: str | None = None
+    benchmarks: list[dict] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)
+    remediation: list[dict] = field(default_factory=list)
+    hidden: bool = False  # no_log on the task: Ansible kept no finding
+
+    def counts(self) -> dict[str, int]:
+        return {status: sum(1 for finding in self.findings if finding["status"] == status) for status in STIG_STATUSES}
+
+    def open(self) -> list[dict]:
+        return [finding for finding in self.findings if finding["status"] == _stig.OPEN]
+
+    def result(self) -> dict:
+        """What ``_ckl.checklists`` reads."""
+        return {"profile": {"name": self.profile, "benchmarks": self.benchmarks}, "findings": self.findings}
+
+    def as_dict(self) -> dict:
+        return {"task": self.task, "profile": self.profile, "hidden": self.hidden, "benchmarks": self.benchmarks,
+                "summary": self.counts(), "findings": self.findings, "remediation": self.remediation}
+
+
+def stig_audit(task: str, result: dict) -> StigAudit:
+    """A session_state_stig result as a record: known keys only, every text masked."""
+    if "censored" in result and "findings" not in result:
+        return StigAudit(clean(task), hidden=True)
+    profile = result.get("profile") if isinstance(result.get("profile"), dict) else {}
+    return StigAudit(
+        task=clean(task),
+        profile=_masked_or_none(profile.get("name")),
+        benchmarks=[_known(entry, _BENCHMARK_KEYS) for entry in _dicts(profile.get("benchmarks"))],
+        findings=[_known(entry, _FINDING_KEYS) for entry in _dicts(result.get("findings"))],
+        remediation=[_plain(entry) for entry in _dicts(result.get("remediation"))],
+    )
+
+
+def _known(entry: dict, keys: tuple[str, ...]) -> dict:
+    return {key: _plain(entry.get(key)) for key in keys}
+
+
+def _plain(value: object) -> object:
+    """Result data as JSON-able plain data with every text masked (line breaks kept: details have lines)."""
+    if isinstance(value, Mapping):
+        return {mask(str(key)): _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    return mask(str(value))
+
+
 @dataclass
 class HostRecord:
     """Everything the run learned about one host."""
@@ -83,6 +157,10 @@ class HostRecord:
     differences: dict[tuple[str, str, str], Difference] = field(default_factory=dict)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (task, message)
     unreachable: str | None = None
+    stig: StigAudit | None = None  # the last STIG audit of the run
+    declared: bool = False  # a session_state task succeeded on the host
+    fqdn: str = ""  # from facts or the inventory, for the checklists' ASSET
+    ip: str = ""
 
     @property
     def status(self) -> str:
@@ -92,7 +170,9 @@ class HostRecord:
             return UNREACHABLE
         if any(not diff.applied for diff in self.differences.values()):
             return DRIFT
-        return CHANGED if self.differences else IN_LINE
+        if self.differences:
+            return CHANGED
+        return AUDITED if self.stig is not None and not self.declared else IN_LINE
 
     def paths(self) -> list[str]:
         """Every file (and service) the host reported on, in the order first seen."""
@@ -126,6 +206,7 @@ class Collector:
     def __init__(self) -> None:
         self._hosts: dict[str, HostRecord] = {}
         self._blocked: dict[str, tuple[str, str]] = {}
+        self._identity: dict[str, dict[str, str]] = {}
 
     def _record(self, host: str) -> HostRecord:
         host = clean(host)
@@ -133,23 +214,42 @@ class Collector:
 
     def add_result(self, host: str, task: str, result: dict, failed: bool = False, check_mode: bool = False) -> None:
         """One session_state result (a loop's results are taken item by item)."""
+        for item in self._successes(host, task, result, failed, "files"):
+            self._session_state(self._record(host), task, item, check_mode)
+
+    def add_stig(self, host: str, task: str, result: dict, failed: bool = False) -> None:
+        """One session_state_stig result: the last one of a host wins (a rollout audits before and after).
+
+        A failed audit is an error and forgets the host's earlier audit: its findings may no longer
+        describe the host, and a checklist must not say otherwise.
+        """
+        taken = self._successes(host, task, result, failed, "findings")
+        if taken:
+            self._record(host).stig = stig_audit(task, taken[-1])
+        elif failed or (isinstance(result, dict) and (result.get("failed") or result.get("unreachable"))):
+            self._record(host).stig = None
+
+    def _successes(self, host: str, task: str, result: object, failed: bool, payload: str) -> list[dict]:
+        """The results of one task that succeeded (a loop's items one by one); failures are recorded as errors."""
         items = result.get("results") if isinstance(result, dict) else None
-        if isinstance(items, list) and "files" not in result:
-            for item in items:
-                if isinstance(item, dict):
-                    self.add_result(host, task, item, bool(item.get("failed")), check_mode)
+        if isinstance(items, list) and payload not in result:
+            taken = [ok for item in items if isinstance(item, dict)
+                     for ok in self._successes(host, task, item, bool(item.get("failed")), payload)]
             if failed and not any(isinstance(item, dict) and item.get("failed") for item in items):
                 self.add_error(host, task, result.get("msg") or "the task failed")
-            return
+            return taken
         if not isinstance(result, dict) or result.get("skipped"):
-            return
+            return []
         if result.get("unreachable"):
             self.add_unreachable(host, result.get("msg") or "unreachable")
-            return
+            return []
         if failed or result.get("failed"):
             self.add_error(host, task, result.get("msg") or "the task failed without a message")
-            return
-        record = self._record(host)
+            return []
+        return [result]
+
+    def _session_state(self, record: HostRecord, task: str, result: dict, check_mode: bool) -> None:
+        record.declared = True
         if "censored" in result and "files" not in result:
             # no_log on the task: Ansible kept only `changed`. Say that something differs, not what.
             if result.get("changed"):
@@ -164,6 +264,13 @@ class Collector:
         service = result.get("service")
         if isinstance(service, dict) and service.get("changed"):
             record.add_difference(_service_difference(service, applied=not check_mode))
+
+    def add_identity(self, host: str, fqdn: object = None, ip: object = None) -> None:
+        """What the run knows of a host's name and address (inventory, facts): the last known value wins."""
+        known = self._identity.setdefault(clean(host), {"fqdn": "", "ip": ""})
+        for key, value in (("fqdn", fqdn), ("ip", ip)):
+            if isinstance(value, str) and value.strip():
+                known[key] = clean(value)
 
     def add_error(self, host: str, task: str, message: object) -> None:
         self._record(host).errors.append((clean(task or "session_state"), clean(message)))
@@ -183,7 +290,32 @@ class Collector:
         for host, (task, message) in self._blocked.items():
             if host not in self._hosts:
                 records.append(HostRecord(host, errors=[(task, clean(f"failed before session_state ran: {message}"))]))
+        for record in records:
+            known = self._identity.get(record.host, {})
+            record.fqdn, record.ip = known.get("fqdn", ""), known.get("ip", "")
         return sorted(records, key=lambda record: (STATUS_ORDER.index(record.status), record.host))
+
+
+def identity(facts: object = None, address: object = None) -> tuple[str | None, str | None]:
+    """(FQDN, IP) of a host from its gathered facts, else from its inventory ``ansible_host``."""
+    fqdn = ip = None
+    if isinstance(address, str) and "{{" not in address:
+        ip, fqdn = (address, None) if _is_ip(address) else (None, address if "." in address else None)
+    facts = facts if isinstance(facts, Mapping) else {}
+    fqdn = facts.get("ansible_fqdn") or fqdn
+    default = facts.get("ansible_default_ipv4")
+    addresses = facts.get("ansible_ip_addresses")  # Windows hosts: a list, IPv4 and IPv6
+    candidates = ([default.get("address")] if isinstance(default, Mapping) else []) + (addresses if isinstance(addresses, list) else [])
+    ip = next((value for value in candidates if _is_ip(value) and ":" not in value), ip)
+    return (fqdn if isinstance(fqdn, str) else None), ip
+
+
+def _is_ip(value: object) -> bool:
+    try:
+        ipaddress.ip_address(value if isinstance(value, str) else "")
+    except ValueError:
+        return False
+    return True
 
 
 def _dicts(value: object) -> list[dict]:
@@ -249,13 +381,58 @@ def render_table(records: list[HostRecord]) -> str:
         notes += [f"{record.host}: error in {task}: {message}" for task, message in record.errors]
         if record.unreachable is not None:
             notes.append(f"{record.host}: unreachable: {record.unreachable}")
+    lines = _aligned(header, rows)
+    if notes:
+        lines += ["", "Errors and unreachable hosts:"] + ["  " + clean(text) for text in notes]
+    return "\n".join(lines + stig_table(records) + ["", summary_line(records)]) + "\n"
+
+
+def _aligned(header: tuple[str, ...], rows: list[list[str]]) -> list[str]:
+    """Rows as left-aligned columns under a header and a dashed rule."""
     cells = [[clean(cell) for cell in row] for row in [list(header)] + rows]
     widths = [max(len(row[column]) for row in cells) for column in range(len(header))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in cells]
     lines.insert(1, "  ".join("-" * width for width in widths))
-    if notes:
-        lines += ["", "Errors and unreachable hosts:"] + ["  " + clean(text) for text in notes]
-    return "\n".join(lines + ["", summary_line(records)]) + "\n"
+    return lines
+
+
+STIG_COUNT_HEADER = ("HOST", "PROFILE") + STIG_STATUSES
+STIG_FINDING_HEADER = ("HOST", "VULN", "RULE", "SITE", "DETAILS")
+
+
+def stig_table(records: list[HostRecord]) -> list[str]:
+    """The STIG section of the screen: counts per audited host, then one line per open finding."""
+    counts, findings = _stig_rows(records)
+    if not counts:
+        return []
+    lines = ["", "STIG AUDIT (iis.aspnet.session_state_stig)"] + _aligned(STIG_COUNT_HEADER, counts)
+    if findings:
+        lines += ["", "Open findings:"] + _aligned(STIG_FINDING_HEADER, findings)
+    return lines
+
+
+def _stig_rows(records: list[HostRecord]) -> tuple[list[list[str]], list[list[str]]]:
+    """(a row of counts per audited host, a row per open finding), as the screen and Markdown show them."""
+    audited = [record for record in records if record.stig is not None]
+    counts = [[record.host, record.stig.profile or HIDDEN] + [str(record.stig.counts()[status]) for status in STIG_STATUSES]
+              for record in audited]
+    findings = [[record.host, str(finding["vuln_id"]), str(finding["rule_id"]), _site(finding), _first_failing(finding)]
+                for record in audited for finding in record.stig.open()]
+    return counts, findings
+
+
+def _site(finding: dict) -> str:
+    return "(server)" if finding.get("site") is None else str(finding["site"])
+
+
+def _first_failing(finding: dict) -> str:
+    """The details line of the first evidence that fails the rule (each evidence row has one line), else the first."""
+    lines = str(finding.get("finding_details") or "").splitlines() or [""]
+    evidence = finding.get("evidence") if isinstance(finding.get("evidence"), list) else []
+    failing = [index for index, row in enumerate(evidence) if isinstance(row, dict) and row.get("compliant") is False]
+    if len(evidence) == len(lines) and failing:
+        return lines[failing[0]]
+    return lines[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -277,6 +454,7 @@ def report_data(records: list[HostRecord], playbook: str | None = None) -> dict:
             "files": files,
             "errors": [{"task": clean(task), "message": clean(message)} for task, message in record.errors],
             "unreachable": _masked_or_none(record.unreachable),
+            "stig": None if record.stig is None else record.stig.as_dict(),
         })
     return {"generator": GENERATOR, "playbook": _masked_or_none(playbook), "summary": summary(records), "hosts": hosts}
 
@@ -310,7 +488,23 @@ def render_markdown(records: list[HostRecord], playbook: str | None = None) -> s
     if problems:
         lines += ["", "## Errors and unreachable hosts", ""]
         lines += [f"- {_md_code(host)}: {_md_code(text)}" for host, text in problems]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _stig_markdown(records)) + "\n"
+
+
+def _stig_markdown(records: list[HostRecord]) -> list[str]:
+    counts, findings = _stig_rows(records)
+    if not counts:
+        return []
+    lines = ["", "## STIG audit", ""] + _md_table(STIG_COUNT_HEADER, counts)
+    if findings:
+        lines += ["", "### Open findings", ""] + _md_table(STIG_FINDING_HEADER, findings)
+    return lines
+
+
+def _md_table(header: tuple[str, ...], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(name.capitalize() if name.isupper() else name for name in header) + " |",
+             "|" + "---|" * len(header)]
+    return lines + ["| " + " | ".join(cell if cell.isdigit() else _md_code(cell) for cell in row) + " |" for row in rows]
 
 
 def _md_code(text: str) -> str:
@@ -329,12 +523,12 @@ def _md_code(text: str) -> str:
 
 
 def render_junit(records: list[HostRecord]) -> bytes:
-    """JUnit XML: a suite per host, a test case per file (drift = failure), errors as errors."""
+    """JUnit XML: a suite per host, a test case per file (drift = failure) and per STIG rule and target, errors as errors."""
     root = ET.Element("testsuites", name=GENERATOR)
-    totals = {"tests": 0, "failures": 0, "errors": 0}
+    totals = dict.fromkeys(_COUNTS, 0)
     for record in records:
         suite = ET.SubElement(root, "testsuite", name=_xml(record.host))
-        counts = {"tests": 0, "failures": 0, "errors": 0}
+        counts = dict.fromkeys(_COUNTS, 0)
         for path in record.paths():
             case = _case(suite, record.host, path, counts)
             drift = [diff for diff in record.by_path(path) if not diff.applied]
@@ -345,6 +539,8 @@ def render_junit(records: list[HostRecord]) -> bytes:
                 counts["failures"] += 1
             if applied:
                 ET.SubElement(case, "system-out").text = "\n".join(_xml(f"changed {diff.line()}") for diff in applied)
+        for finding in record.stig.findings if record.stig is not None else []:
+            _stig_case(suite, record.host, finding, counts)
         for task, message in record.errors:
             case = _case(suite, record.host, f"task: {task}", counts)
             ET.SubElement(case, "error", type="error", message=_xml(message)).text = _xml(message)
@@ -366,13 +562,28 @@ def render_junit(records: list[HostRecord]) -> bytes:
     return buffer.getvalue() + b"\n"
 
 
+_COUNTS = ("tests", "failures", "errors", "skipped")
+
+
+def _stig_case(suite: ET.Element, host: str, finding: dict, counts: dict[str, int]) -> None:
+    """A STIG rule on one target: Open fails (with the details), Not_Applicable is skipped (with the exception)."""
+    case = _case(suite, host, f"STIG {finding['vuln_id']} {finding['rule_id']} {_site(finding)}", counts)
+    if finding["status"] == _stig.OPEN:
+        failure = ET.SubElement(case, "failure", type="stig", message=_xml(f"{finding['vuln_id']} Open: {_first_failing(finding)}"))
+        failure.text = _ckl.xml_safe(finding.get("finding_details") or "")
+        counts["failures"] += 1
+    elif finding["status"] == _stig.NOT_APPLICABLE:
+        ET.SubElement(case, "skipped", message=_xml(finding.get("comments") or "Not_Applicable"))
+        counts["skipped"] += 1
+
+
 def _case(suite: ET.Element, host: str, name: str, counts: dict[str, int]) -> ET.Element:
     counts["tests"] += 1
     return ET.SubElement(suite, "testcase", classname=_xml(host), name=_xml(name))
 
 
 def _xml(text: str) -> str:
-    return _NOT_XML.sub("\ufffd", clean(text))
+    return _ckl.xml_safe(clean(text))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -380,6 +591,7 @@ def _xml(text: str) -> str:
 
 
 def render(records: list[HostRecord], fmt: str, playbook: str | None = None) -> bytes:
+    """One report file's bytes (ckl is not one file: see ``write_checklists``)."""
     if fmt == "json":
         return render_json(records, playbook).encode("utf-8")
     if fmt == "markdown":
@@ -394,23 +606,61 @@ def write_reports(records: list[HostRecord], directory: str, formats: list[str],
     os.makedirs(directory, exist_ok=True)
     written = []
     for fmt in dict.fromkeys(formats):
+        if fmt == CKL:
+            written += write_checklists(records, os.path.join(directory, FORMATS[CKL]))
+            continue
         data = render(records, fmt, playbook)
         target = os.path.join(directory, FORMATS[fmt])
-        handle, temporary = tempfile.mkstemp(prefix=".drift-report.", dir=directory)
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, target)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        _replace(target, data)
         written.append(target)
     return written
 
 
+def checklists(records: list[HostRecord]) -> list[_ckl.Checklist]:
+    """The STIG Viewer checklists of every host's last audit."""
+    return [checklist for record in records if record.stig is not None and not record.stig.hidden
+            for checklist in _ckl.checklists(record.stig.result(), record.host, fqdn=record.fqdn, ip=record.ip)]
+
+
+def write_checklists(records: list[HostRecord], directory: str) -> list[str]:
+    """One .ckl per host, STIG and site into ``directory``, made only when there is one to write."""
+    made = checklists(records)
+    if made:
+        os.makedirs(directory, exist_ok=True)
+    names = _ckl.file_names(made)
+    written = []
+    for checklist in made:
+        target = os.path.join(directory, names[checklist.key])
+        _replace(target, checklist.data)
+        written.append(target)
+    return written
+
+
+def _replace(target: str, data: bytes) -> None:
+    """Write through a temporary file and a rename, so a reader never sees half a file."""
+    handle, temporary = tempfile.mkstemp(prefix=".drift-report.", dir=os.path.dirname(target))
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def written_line(written: list[str]) -> str:
+    """The files written, for the screen: report files by name, checklists counted (a fleet has many)."""
+    files = [path for path in written if not path.endswith(".ckl")]
+    count = len(written) - len(files)
+    if count:
+        files.append(f"{count} STIG checklist(s) in {os.path.dirname(next(path for path in written if path.endswith('.ckl')))}")
+    return ", ".join(files) or "nothing (no STIG audit to put in a checklist)"
+
+
 __all__ = [
-    "ACTIONS", "CHANGED", "DRIFT", "ERROR", "FORMATS", "IN_LINE", "LABELS", "UNREACHABLE",
-    "Collector", "Difference", "HostRecord", "clean", "is_session_state", "render", "render_json",
-    "render_junit", "render_markdown", "render_table", "report_data", "summary", "write_reports",
+    "ACTIONS", "AUDITED", "CHANGED", "CKL", "DRIFT", "ERROR", "FORMATS", "IN_LINE", "LABELS", "STIG_ACTIONS", "UNREACHABLE",
+    "Collector", "Difference", "HostRecord", "StigAudit", "checklists", "clean", "identity", "is_session_state",
+    "is_session_state_stig", "render", "render_json", "render_junit", "render_markdown", "render_table", "report_data",
+    "summary", "write_checklists", "write_reports", "written_line",
 ]

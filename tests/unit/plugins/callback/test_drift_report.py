@@ -60,7 +60,7 @@ def test_documentation_declares_the_options():
     options = doc["options"]
     assert options["output_dir"]["env"] == [{"name": "IIS_ASPNET_DRIFT_REPORT_DIR"}]
     assert options["formats"]["env"] == [{"name": "IIS_ASPNET_DRIFT_REPORT_FORMATS"}]
-    assert options["formats"]["choices"] == options["formats"]["default"] == ["json", "markdown", "junit"]
+    assert options["formats"]["choices"] == options["formats"]["default"] == list(drift_report._drift.FORMATS) == ["json", "markdown", "junit", "ckl"]
     assert {entry["section"] for option in options.values() for entry in option["ini"]} == {"callback_iis_aspnet_drift_report"}
 
 

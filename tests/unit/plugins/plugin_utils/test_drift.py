@@ -180,7 +180,7 @@ def test_table():
 def test_json():
     data = json.loads(_drift.render_json(collect(FLEET), playbook="drift.yml"))
     assert data["generator"] == "iis.aspnet.drift_report" and data["playbook"] == "drift.yml"
-    assert data["summary"] == {"hosts": 5, "error": 1, "unreachable": 1, "drift": 1, "changed": 1, "in_line": 1}
+    assert data["summary"] == {"hosts": 5, "error": 1, "unreachable": 1, "drift": 1, "changed": 1, "in_line": 1, "audited": 0}
     hosts = {entry["host"]: entry for entry in data["hosts"]}
     assert [entry["host"] for entry in data["hosts"]] == ["web03", "web04", "web01", "web05", "web02"]
     assert [(f["path"], d["attribute"], d["actual"], d["desired"], d["applied"]) for f in hosts["web01"]["files"] for d in f["differences"]] == [
