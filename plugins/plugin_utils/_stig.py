@@ -383,7 +383,7 @@ def check_declared(declared: list[dict], waived: list[Waiver]) -> None:
     """A site entry of the same run must not undo what the profile requires of its site."""
     for entry in declared:
         path = _levels.normalise_site(str(entry.get("site") or ""))
-        site = path.split("/")[0]
+        site = _site_name(path)
         kinds = {waiver.kind for waiver in waived if waiver.site is not None and waiver.site.casefold() == site.casefold()}
         if KIND_NOT_APPLICABLE in kinds:
             continue
@@ -409,7 +409,7 @@ def remediation(findings: Iterable[Finding], server: Mapping, declared: list[dic
     fixes: dict[str, dict] = {}
     for row, check in sorted(_open_rows(findings), key=lambda pair: _depth(pair[0]["config_path"])):
         path = _site_path(row["config_path"])
-        if check is IN_PROC and path.split("/")[0].casefold() in farms and row["value"] in OUT_OF_PROCESS:
+        if check is IN_PROC and _site_name(path).casefold() in farms and row["value"] in OUT_OF_PROCESS:
             continue  # a web farm keeps its state where it is; the finding stays for the auditor
         if _fixed_by_server(row, check, server) or _fixed_below(row, check, planned):
             continue
@@ -465,6 +465,11 @@ def _site_path(config_path: str) -> str:
     return _levels.normalise_site(config_path)
 
 
+def _site_name(path: str) -> str:
+    """'Intranet/hr' -> 'Intranet'."""
+    return path.split("/", 1)[0]
+
+
 def _depth(config_path: str) -> int:
     return len([part for part in config_path.split("/") if part])
 
@@ -472,7 +477,7 @@ def _depth(config_path: str) -> int:
 def unknown_sites(waived: list[Waiver], by_site: Mapping[str, list]) -> list[str]:
     names = {site.casefold() for site in by_site}
     return [f"exception for site {waiver.site!r} matches no site in applicationHost.config on this host"
-            for waiver in waived if waiver.site is not None and waiver.site.split("/")[0].casefold() not in names]
+            for waiver in waived if waiver.site is not None and _site_name(waiver.site).casefold() not in names]
 
 
 def inherited_changes(findings: Iterable[Finding], server: Mapping) -> list[str]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.iis.aspnet.plugins.plugin_utils import _effective, _levels, _service
+from ansible_collections.iis.aspnet.plugins.plugin_utils import _service
 from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.engine_helpers import (
-    APP, APPHOST, MACHINE, SITE, TARGET, WEBROOT, level, report, section)
+    APP, MACHINE, SITE, TARGET, WEBROOT, level, report, section)
 
 NO = "no"  # the definition does not govern the target
 INHERIT_OFF = ' inheritInChildApplications="false"'
