@@ -103,15 +103,19 @@ def run_on_images(workdir: Path, hosts: dict[str, dict], *flags: str, env: dict 
     tasks = [{"name": f"Step {index}", action: f"{{{{ steps[{index}] | combine({{'image_root': image_root}}) }}}}",
               "check_mode": f"{{{{ ansible_check_mode if checks[{index}] is none else checks[{index}] }}}}", "when": f"steps | length > {index}",
               "register": f"step_{index}", "ignore_errors": True} for index in range(count)]
+    # One copy for all hosts (a copy per host would cost two module runs per host).
+    tasks.append({"name": "Gather the results", "ansible.builtin.set_fact": {
+        "kept": "{{ [" + ", ".join(f"step_{index}" for index in range(count)) + "] }}"}})
     tasks.append({"name": "Keep the results", "ansible.builtin.copy": {
-        "content": "{{ [" + ", ".join(f"step_{index}" for index in range(count)) + "] | to_json }}",
-        "dest": f"{results}/{{{{ inventory_hostname }}}}.json", "mode": "0644"}, "check_mode": False, "diff": False})
+        "content": "{{ dict(ansible_play_hosts_all | zip(ansible_play_hosts_all | map('extract', hostvars, 'kept'))) | to_json }}",
+        "dest": f"{results}/all.json", "mode": "0644"}, "run_once": True, "check_mode": False, "diff": False})
     env = env or ansible_env(workdir)
     env.setdefault("ANSIBLE_FORKS", str(min(len(hosts), 20)))
     done = ansible_playbook(workdir, [{"hosts": "all", "gather_facts": False, "tasks": tasks}], inventory, *flags, env=env, prefix=prefix)
     output = done.stdout + done.stderr
     assert done.returncode == 0, output
-    return Run({name: json.loads((results / f"{name}.json").read_text()) for name in hosts}, output, done.returncode)
+    kept = json.loads((results / "all.json").read_text())
+    return Run({name: kept[name] for name in hosts}, output, done.returncode)
 
 
 def leftovers(*directories: Path) -> list[str]:
