@@ -1,20 +1,51 @@
-"""Run every benchmark of the collection (``make bench``) and keep the figures in benchmarks/output/."""
+"""Run every benchmark of the collection (``make bench``) and keep the figures in benchmarks/output/.
+
+    python benchmarks/run.py [--quick] [--only engine|fleet ...]
+
+``--quick``: a smoke run of each (engine: 1 and 10 MB once; fleet: 10 hosts, forks 5, linear).
+Each benchmark takes further options of its own when run alone (benchmarks/engine.py --help,
+benchmarks/fleet.py --help).
+"""
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+OUTPUT = os.path.join(HERE, "output")
+
+
+def engine_command(quick: bool) -> list[str]:
+    options = ["--sizes", "1", "10", "--repeat", "1"] if quick else []
+    return [sys.executable, os.path.join(HERE, "engine.py"), "--json", os.path.join(OUTPUT, "engine.json"), *options]
+
+
+def fleet_command(quick: bool) -> list[str]:
+    reports = ["--json", os.path.join(OUTPUT, "fleet.json"), "--markdown", os.path.join(OUTPUT, "fleet.md")]
+    return [sys.executable, os.path.join(HERE, "fleet.py"), *reports, "--plan", "quick" if quick else "default"]
+
+
+BENCHMARKS = {
+    "engine": ("engine: parse + plan + splice + verify against a bare hardened lxml parse", engine_command),
+    "fleet": ("fleet: the role against a slurp-only floor and a community.general.xml baseline", fleet_command),
+}
 
 
 def main() -> int:
-    output = os.path.join(HERE, "output")
-    os.makedirs(output, exist_ok=True)
-    engine = [sys.executable, os.path.join(HERE, "engine.py"), "--json", os.path.join(output, "engine.json"), *sys.argv[1:]]
-    print("== engine: parse + plan + splice + verify against a bare hardened lxml parse", flush=True)
-    return subprocess.call(engine)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a smoke run of each benchmark")
+    parser.add_argument("--only", nargs="+", choices=sorted(BENCHMARKS), default=list(BENCHMARKS))
+    args = parser.parse_args()
+    os.makedirs(OUTPUT, exist_ok=True)
+    status = 0
+    for name in args.only:
+        title, command = BENCHMARKS[name]
+        print(f"== {title}", flush=True)
+        status = subprocess.call(command(args.quick)) or status
+    return status
 
 
 if __name__ == "__main__":

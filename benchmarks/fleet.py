@@ -1,0 +1,335 @@
+"""Fleet benchmark: the session_state role against a slurp-only floor and a community.general.xml baseline.
+
+Simulated fleets of image hosts (``ansible_connection: local``, each with its own copy of
+examples/sample-server as ``session_state_image_root``), laid out under benchmarks/output/fleet/.
+Three playbooks (benchmarks/fleet/) run side by side, interleaved (their order rotates), each as a
+fresh ansible-playbook process:
+
+- ``floor``: slurp the two .NET 4 root web.config files, nothing else;
+- ``role``: the iis.aspnet.session_state role with its defaults;
+- ``baseline``: stat each file, then community.general.xml for sessionState/@mode in each.
+
+Runs: ``first check`` (check mode on fresh copies of the sample), ``apply`` (on the same, still
+fresh copies), ``steady check`` (check mode after convergence: after the apply, or on copies of a
+tree that the same playbook converged once at the start). Measured per run: wall time, CPU time
+of the process tree, tasks, module executions and shell commands per host (counted by the
+benchmark-only callback benchmarks/fleet/callback_plugins/bench_calls.py), and peak controller
+memory (PSS of ansible-playbook and its forks, sampled).
+
+Plans: ``default`` (within ~15 minutes on 2 cores): the steady check at 10, 50 and 100 hosts,
+forks 5 and 20, linear and mitogen; the first check and the apply at forks 20, linear at 10 and 50
+hosts, mitogen at 10, 50 and 100. ``full``: every run at every size, fork count and strategy
+(about an hour). ``quick``: every run, 10 hosts, forks 5, linear. --hosts, --forks and
+--strategies narrow a plan.
+
+    python benchmarks/fleet.py [--plan default|full|quick] [--hosts ...] [--forks ...]
+                               [--strategies linear mitogen] [--json out.json] [--markdown out.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+PLAYBOOKS = os.path.join(HERE, "fleet")
+SAMPLE = os.path.join(REPO, "examples", "sample-server")
+VARIANTS = ("floor", "role", "baseline")
+CHECK = {"first check": True, "apply": False, "steady check": True}
+ALL_RUNS = tuple(CHECK)
+KINDS = ("task", "module", "command")
+RECAP = re.compile(r"^(\S+)\s+: ok=\d+\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.MULTILINE)
+SIZES, FORKS, STRATEGIES = (10, 50, 100), (5, 20), ("linear", "mitogen")
+
+
+@dataclasses.dataclass(frozen=True)
+class Fleet:
+    hosts: int
+    forks: int
+    strategy: str
+    runs: tuple[str, ...] = ALL_RUNS
+
+    @property
+    def name(self) -> str:
+        return f"{self.hosts}h-{self.forks}f-{self.strategy}"
+
+
+# ---------------------------------------------------------------- plans
+
+
+def plan(name: str) -> list[Fleet]:
+    """The fleets a plan measures, in order."""
+    if name == "quick":
+        return [Fleet(10, 5, "linear")]
+    if name == "full":
+        return [Fleet(hosts, forks, strategy) for strategy in STRATEGIES for hosts in SIZES for forks in FORKS]
+    fleets = []
+    for strategy in STRATEGIES:
+        for hosts in SIZES:
+            every_run = strategy == "mitogen" or hosts < 100
+            fleets.append(Fleet(hosts, 5, strategy, ("steady check",)))
+            fleets.append(Fleet(hosts, 20, strategy, ALL_RUNS if every_run else ("steady check",)))
+    return fleets
+
+
+def narrow(fleets: list[Fleet], args: argparse.Namespace) -> list[Fleet]:
+    return [fleet for fleet in fleets if fleet.hosts in args.hosts and fleet.forks in args.forks and fleet.strategy in args.strategies]
+
+
+# ---------------------------------------------------------------- layout
+
+
+def write_inventory(path: str, roots: dict[str, str]) -> str:
+    hosts = {name: {"session_state_image_root": root} for name, root in roots.items()}
+    inventory = {"all": {"hosts": hosts, "vars": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}}}
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(inventory, handle)
+    return path
+
+
+def copies(workdir: str, variant: str, hosts: int, source: str) -> str:
+    """``hosts`` copies of ``source`` and an inventory naming them; returns the inventory's path."""
+    roots = {}
+    for index in range(1, hosts + 1):
+        roots[f"web{index:03d}"] = os.path.join(workdir, variant, f"web{index:03d}")
+        shutil.copytree(source, roots[f"web{index:03d}"], symlinks=True)
+    return write_inventory(os.path.join(workdir, f"{variant}.json"), roots)
+
+
+def converged_trees(workdir: str) -> dict[str, str]:
+    """Per variant, a copy of the sample that the variant's playbook converged (one host, not measured)."""
+    shutil.rmtree(workdir, ignore_errors=True)
+    fleet, trees = Fleet(1, 1, "linear"), {}
+    for variant in VARIANTS:
+        inventory = copies(workdir, variant, 1, SAMPLE)
+        run_playbook(workdir, fleet, variant, inventory, check=False)
+        trees[variant] = os.path.join(workdir, variant, "web001")
+    return trees
+
+
+def layout(workdir: str, fleet: Fleet, trees: dict[str, str]) -> dict[str, str]:
+    """Fresh copies for each variant (of the sample, or of its converged tree for a steady check alone)."""
+    shutil.rmtree(workdir, ignore_errors=True)
+    source = trees if fleet.runs == ("steady check",) else dict.fromkeys(VARIANTS, SAMPLE)
+    return {variant: copies(workdir, variant, fleet.hosts, source[variant]) for variant in VARIANTS}
+
+
+# ---------------------------------------------------------------- memory
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in _read(f"/proc/{pid}/task/{pid}/children").split()]
+
+
+def _pss_kib(pid: int) -> int:
+    match = re.search(r"^Pss:\s+(\d+) kB", _read(f"/proc/{pid}/smaps_rollup"), re.MULTILINE)
+    return int(match.group(1)) if match else 0
+
+
+def controller_pss_kib(root: int) -> int:
+    """PSS of the controller: ansible-playbook and its forks (same command line), not the modules they start."""
+    cmdline = _read(f"/proc/{root}/cmdline")
+    total, pending = 0, [root]
+    while pending:
+        pid = pending.pop()
+        pending.extend(_children(pid))
+        if _read(f"/proc/{pid}/cmdline") == cmdline:
+            total += _pss_kib(pid)
+    return total
+
+
+class MemorySampler(threading.Thread):
+    """Peak of ``controller_pss_kib`` sampled every ``interval`` seconds while the process runs."""
+
+    def __init__(self, pid: int, interval: float = 0.2) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.interval, self.peak_kib = pid, interval, 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(self.interval):
+            self.peak_kib = max(self.peak_kib, controller_pss_kib(self.pid))
+
+
+# ---------------------------------------------------------------- one run
+
+
+def mitogen_strategy_dir() -> str:
+    import ansible_mitogen  # pylint: disable=import-outside-toplevel,import-error
+
+    return os.path.join(os.path.dirname(ansible_mitogen.__file__), "plugins", "strategy")
+
+
+def without_mitogen_if_missing(fleets: list[Fleet]) -> list[Fleet]:
+    """Drop the mitogen fleets, saying why, when ansible_mitogen cannot be imported."""
+    if "mitogen" not in {fleet.strategy for fleet in fleets}:
+        return fleets
+    try:
+        mitogen_strategy_dir()
+    except ImportError as exc:
+        print(f"mitogen strategy not measured: {exc} (make bench installs it from requirements/bench.txt)", flush=True)
+        return [fleet for fleet in fleets if fleet.strategy != "mitogen"]
+    return fleets
+
+
+def ansible_env(fleet: Fleet, calls_log: str) -> dict[str, str]:
+    env = dict(os.environ)
+    build = os.path.join(REPO, "build")
+    env.setdefault("ANSIBLE_HOME", os.path.join(build, "ansible-home"))
+    env.setdefault("ANSIBLE_LOCAL_TEMP", os.path.join(env["ANSIBLE_HOME"], "tmp"))
+    env.update(ANSIBLE_COLLECTIONS_PATH=os.path.join(build, "collections"), ANSIBLE_NOCOLOR="1",
+               ANSIBLE_FORKS=str(fleet.forks), ANSIBLE_CALLBACK_PLUGINS=os.path.join(PLAYBOOKS, "callback_plugins"),
+               ANSIBLE_CALLBACKS_ENABLED="bench_calls", BENCH_CALLS_LOG=calls_log, ANSIBLE_DEPRECATION_WARNINGS="false")
+    env.pop("ANSIBLE_STRATEGY", None)
+    if fleet.strategy == "mitogen":
+        env.update(ANSIBLE_STRATEGY_PLUGINS=mitogen_strategy_dir(), ANSIBLE_STRATEGY="mitogen_linear")
+    return env
+
+
+def count_calls(calls_log: str, hosts: int) -> dict[str, float]:
+    """Per kind, the mean count per host (the log has one line per call)."""
+    counts = dict.fromkeys(KINDS, 0)
+    for line in _read(calls_log).splitlines():
+        kind = line.split("\t", 1)[0]
+        if kind in counts:
+            counts[kind] += 1
+    return {kind: count / hosts for kind, count in counts.items()}
+
+
+def timed(command: list[str], env: dict[str, str], output_log: str) -> tuple[int, float, object, int]:
+    """Run ``command``: exit code, wall seconds, rusage of its process tree, peak controller PSS (KiB)."""
+    with open(output_log, "w", encoding="utf-8") as output:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)  # pylint: disable=consider-using-with
+        sampler = MemorySampler(process.pid)
+        sampler.start()
+        _pid, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        sampler.done.set()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return process.returncode, seconds, usage, sampler.peak_kib
+
+
+def run_playbook(workdir: str, fleet: Fleet, variant: str, inventory: str, check: bool) -> dict:
+    """One ansible-playbook process: wall and CPU time, calls per host, memory, changed hosts."""
+    calls_log, output_log = (os.path.join(workdir, f"{kind}-{variant}.log") for kind in ("calls", "output"))
+    if os.path.exists(calls_log):
+        os.unlink(calls_log)
+    command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", inventory,
+               os.path.join(PLAYBOOKS, f"{variant}.yml"), *(["--check"] if check else [])]
+    returncode, seconds, usage, peak_kib = timed(command, ansible_env(fleet, calls_log), output_log)
+    recap = RECAP.findall(_read(output_log))
+    if returncode != 0 or len(recap) != fleet.hosts:
+        raise RuntimeError(f"{variant} on {fleet.name} failed (rc={returncode}); see {output_log}")
+    return {"seconds": seconds, "cpu_s": usage.ru_utime + usage.ru_stime, "calls": count_calls(calls_log, fleet.hosts),
+            "controller_pss_mb": peak_kib / 1024, "max_rss_mb": usage.ru_maxrss / 1024,
+            "changed_hosts": sum(1 for row in recap if int(row[1]))}
+
+
+# ---------------------------------------------------------------- a fleet, all runs
+
+
+def measure_fleet(workdir: str, fleet: Fleet, trees: dict[str, str], turn: int) -> list[dict]:
+    """The fleet's runs in order, each with the three variants interleaved (their order rotates)."""
+    inventories = layout(workdir, fleet, trees)
+    rows = []
+    for scenario in fleet.runs:
+        order = VARIANTS[turn % 3:] + VARIANTS[:turn % 3]
+        turn += 1
+        runs = {variant: run_playbook(workdir, fleet, variant, inventories[variant], CHECK[scenario]) for variant in order}
+        rows.append({"hosts": fleet.hosts, "forks": fleet.forks, "strategy": fleet.strategy, "scenario": scenario,
+                     "load_average": os.getloadavg()[0], **runs})
+        print(row_line(rows[-1]), flush=True)
+    steady = rows[-1]
+    if steady["scenario"] == "steady check" and (steady["role"]["changed_hosts"] or steady["baseline"]["changed_hosts"]):
+        raise RuntimeError(f"{fleet.name}: the steady-state check found drift after convergence")
+    return rows
+
+
+# ---------------------------------------------------------------- report
+
+TABLE_HEAD = (
+    "| hosts | forks | strategy | run | floor (s) | role (s) | baseline (s) | role / floor | baseline / role "
+    "| CPU role / floor | CPU baseline / role | module calls per host (floor / role / baseline) | tasks per host (role) "
+    "| peak controller PSS, MB (floor / role / baseline) |\n"
+    "|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|"
+)
+
+
+def _per_variant(row: dict, key: str, fmt: str) -> str:
+    return " / ".join(format(row[variant][key], fmt) for variant in VARIANTS)
+
+
+def row_line(row: dict) -> str:
+    floor, role, baseline = (row[variant] for variant in VARIANTS)
+    calls = " / ".join(f"{row[variant]['calls']['module']:g}" for variant in VARIANTS)
+    return (f"| {row['hosts']} | {row['forks']} | {row['strategy']} | {row['scenario']} | {floor['seconds']:.1f} | "
+            f"{role['seconds']:.1f} | {baseline['seconds']:.1f} | {role['seconds'] / floor['seconds']:.2f}x | "
+            f"{baseline['seconds'] / role['seconds']:.2f}x | {role['cpu_s'] / floor['cpu_s']:.2f}x | "
+            f"{baseline['cpu_s'] / role['cpu_s']:.2f}x | {calls} | {role['calls']['task']:g} | "
+            f"{_per_variant(row, 'controller_pss_mb', '.0f')} |")
+
+
+def markdown(rows: list[dict]) -> str:
+    order = {scenario: index for index, scenario in enumerate(ALL_RUNS)}
+    ordered = sorted(rows, key=lambda row: (order[row["scenario"]], row["strategy"], row["hosts"], row["forks"]))
+    return "\n".join([TABLE_HEAD, *(row_line(row) for row in ordered)]) + "\n"
+
+
+def write_reports(rows: list[dict], args: argparse.Namespace) -> None:
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as handle:
+            json.dump(rows, handle, indent=2)
+    if args.markdown:
+        with open(args.markdown, "w", encoding="utf-8") as handle:
+            handle.write(markdown(rows))
+
+
+# ---------------------------------------------------------------- main
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--plan", choices=["default", "full", "quick"], default="default")
+    parser.add_argument("--hosts", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--forks", type=int, nargs="+", default=list(FORKS))
+    parser.add_argument("--strategies", nargs="+", default=list(STRATEGIES), choices=STRATEGIES)
+    parser.add_argument("--workdir", default=os.path.join(HERE, "output", "fleet"))
+    parser.add_argument("--json")
+    parser.add_argument("--markdown")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    fleets = narrow(plan(args.plan), args)
+    fleets = without_mitogen_if_missing(fleets)
+    trees = converged_trees(os.path.join(args.workdir, "converged"))
+    print(TABLE_HEAD, flush=True)
+    rows = []
+    for fleet in fleets:
+        rows.extend(measure_fleet(os.path.join(args.workdir, "fleet"), fleet, trees, turn=len(rows)))
+    write_reports(rows, args)
+    print("\n" + markdown(rows), end="")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
