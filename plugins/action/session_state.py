@@ -14,7 +14,7 @@ from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.iis.aspnet.plugins.plugin_utils import _mask, _report, _service, _session, _spec, _transport
-from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import EngineError, OptionError
+from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import EngineError, OptionError, PartialWrite
 
 WINDOWS_SERVICE_DEFAULT = {"state": "started", "start_mode": "auto"}
 
@@ -32,6 +32,10 @@ class ActionModule(ActionBase):
             validation, args = self.validate_argument_spec(argument_spec=_spec.option_spec())
             no_log_values = validation._no_log_values  # pylint: disable=protected-access
             result.update(self._apply(args, task_vars or {}))
+        except PartialWrite as exc:
+            # Some files did change (and their applications restarted): a failed run must say so.
+            result.update(failed=True, changed=True, msg=_mask.mask(str(exc)), files=[
+                {"path": path, "changed": True, "backup_file": backup} for path, backup in exc.written.items()])
         except (EngineError, AnsibleActionFail) as exc:
             result.update(failed=True, msg=_mask.mask(str(exc)))
         finally:
@@ -97,7 +101,15 @@ class ActionModule(ActionBase):
         changed = [plan for plan in run.files if plan.changed]
         for plan in changed:
             transport.assert_unchanged(plan.path, None if plan.created else plan.before)
-        return {plan.path: transport.write(plan.path, plan.after, backup) for plan in changed}
+        written: dict[str, str | None] = {}
+        for plan in changed:
+            try:
+                written[plan.path] = transport.write(plan.path, plan.after, backup)
+            except (EngineError, AnsibleActionFail) as exc:
+                if written:
+                    raise PartialWrite(exc, written) from exc
+                raise
+        return written
 
     @staticmethod
     def _service(options: dict, args: dict, run, execute, check_mode: bool):

@@ -30,4 +30,13 @@ class OptionError(EngineError):
         self.reason = reason
 
 
-__all__ = ["EngineError", "ConfigError", "OptionError"]
+class PartialWrite(EngineError):
+    """A write failed after other files of the same run were written: those changes stay made."""
+
+    def __init__(self, cause: Exception, written: dict[str, str | None]) -> None:
+        super().__init__(f"{cause}; already written in this run, and left in their new state: {', '.join(written)}")
+        self.cause = cause
+        self.written = written  # path -> backup file (or None)
+
+
+__all__ = ["EngineError", "ConfigError", "OptionError", "PartialWrite"]

@@ -177,6 +177,25 @@ def test_a_failed_write_names_the_file_leaves_it_intact_and_removes_the_temp_dir
     assert len(host.uploads) == 1 and removed == ["C:\\Users\\ansible\\AppData\\Local\\Temp\\ansible-tmp-1"]
 
 
+def test_a_write_failing_after_another_says_which_file_changed():
+    host = FakeWindows()
+    before = dict(host.files)
+    original = host.win_copy
+
+    def second_denied(args):
+        if args["dest"] == F32:
+            return {"failed": True, "changed": False, "msg": f"Access to the path '{F32}' is denied."}
+        return original(args)
+
+    host.win_copy = second_denied
+    result = action(host, {"mode": "InProc", "state_service": {"state": "ignore"}}).run(task_vars={})
+    assert host.files[F64] != before[F64] and host.files[F32] == before[F32]
+    assert result["failed"] and result["changed"] is True
+    assert result["msg"] == (f"{F32}: ansible.windows.win_copy failed: Access to the path '{F32}' is denied.; already written in "
+                             f"this run, and left in their new state: {F64}")
+    assert result["files"] == [{"path": F64, "changed": True, "backup_file": None}]
+
+
 def test_secret_is_masked_in_every_part_of_the_result():
     host = FakeWindows()
     result = action(host, {"mode": "SQLServer", "sql_connection_string": f"data source=db;user id=u;password={CANARY}",
