@@ -242,6 +242,9 @@ def _lxml_parse(path: str, data: bytes):
     try:
         return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
+        if "Excessive depth" in str(exc.msg):
+            # libxml2's limit without huge_tree, which stays off (DESIGN 3.2): refused, though well-formed.
+            raise ConfigError(path, f"nested deeper than the hardened parser allows (256 levels): {exc.msg}") from None
         raise ConfigError(path, f"not well-formed XML: {exc.msg}") from None
     except ValueError as exc:
         raise ConfigError(path, f"cannot be parsed: {exc}") from None
