@@ -23,6 +23,10 @@ BEGIN = "<!-- BEGIN GENERATED VARIABLES -->"
 END = "<!-- END GENERATED VARIABLES -->"
 # Options of the whole host, never per entry of session_state_sites.
 HOST_ONLY = {"image_root"}
+# Server-level options that a STIG profile sets when the user leaves them unset.
+PROFILE_DEFAULTS = {"cookieless", "timeout"}
+# The role's own variables, beside the prefixed module options.
+ROLE_OWN = ["session_state_sites", "session_state_install_feature", "session_state_profile", "session_state_stig_exceptions"]
 
 
 def argument_specs() -> dict:
@@ -94,7 +98,11 @@ def test_server_level_call_passes_every_option_from_its_prefixed_variable():
     spec = module_spec()
     assert list(args) == list(spec)
     for name, value in args.items():
-        assert value == f"{{{{ {PREFIX}{name} | default(omit) }}}}"
+        if name in PROFILE_DEFAULTS:
+            # Unset by the user: the STIG profile's value ({} without a profile, so omitted as before).
+            assert value == f"{{{{ {PREFIX}{name} | default(__session_state_stig_server_defaults.{name} | default(omit)) }}}}"
+        else:
+            assert value == f"{{{{ {PREFIX}{name} | default(omit) }}}}"
 
 
 def test_site_call_passes_every_option_from_the_entry():
@@ -120,7 +128,7 @@ def test_site_entries_take_the_module_options_with_their_types_and_choices():
 
 def test_role_options_are_the_prefixed_module_options_and_the_role_own():
     options = argument_specs()["options"]
-    assert sorted(options) == sorted([PREFIX + name for name in module_spec()] + ["session_state_sites", "session_state_install_feature"])
+    assert sorted(options) == sorted([PREFIX + name for name in module_spec()] + ROLE_OWN)
     for name, entry in options.items():
         assert entry["description"], name
 
