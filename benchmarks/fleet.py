@@ -16,10 +16,10 @@ of the process tree, tasks, module executions and shell commands per host (count
 benchmark-only callback benchmarks/fleet/callback_plugins/bench_calls.py), and peak controller
 memory (PSS of ansible-playbook and its forks, sampled).
 
-Plans: ``default`` (within ~15 minutes on 2 cores): the steady check at 10, 50 and 100 hosts,
+Plans: ``default`` (about 1,900 CPU-seconds: 16 minutes on 2 idle cores): the steady check at 10, 50 and 100 hosts,
 forks 5 and 20, linear and mitogen; the first check and the apply at forks 20, linear at 10 and 50
 hosts, mitogen at 10, 50 and 100. ``full``: every run at every size, fork count and strategy
-(about an hour). ``quick``: every run, 10 hosts, forks 5, linear. --hosts, --forks and
+(about 4,000 CPU-seconds). ``quick``: every run, 10 hosts, forks 5, linear. --hosts, --forks and
 --strategies narrow a plan.
 
     python benchmarks/fleet.py [--plan default|full|quick] [--hosts ...] [--forks ...]
