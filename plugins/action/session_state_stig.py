@@ -30,6 +30,7 @@ class ActionModule(InfoAction):
     }
 
     def _result(self, args: dict, task_vars: dict) -> dict:
+        _stig.validate(args["profile"], args["exceptions"], args["server"], args["declared"])  # refuse before any read
         report = self._report({**REPORT_ARGS, "image_root": args.get("image_root")}, task_vars)
         audit = _stig.audit(report, args["profile"], args["exceptions"], server=args["server"], declared=args["declared"])
         outcome = _stig.result(audit, args["profile"])

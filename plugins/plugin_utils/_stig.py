@@ -338,11 +338,7 @@ def audit(report: Mapping, profile: str, exceptions: object = None, *, server: M
     which must not contradict the profile.
     """
     server_bench, site_bench = benchmarks(profile)
-    waived = waivers(exceptions, profile)
-    server = dict(server or {})
-    check_server(server, server_bench, waived)
-    declared = [dict(entry) for entry in declared]
-    check_declared(declared, waived)
+    waived, server, declared = validate(profile, exceptions, server, declared)
     levels, ignored = report["levels"], report["ignored"]
     result = Audit()
     server_levels = [level for level in levels if level["kind"] == "server" and level["framework_version"] == SERVER_FRAMEWORK]
@@ -353,6 +349,22 @@ def audit(report: Mapping, profile: str, exceptions: object = None, *, server: M
     result.remediation = remediation(result.findings, server, declared, waived)
     result.warnings = unknown_sites(waived, by_site) + inherited_changes(result.findings, server)
     return result
+
+
+def validate(profile: str, exceptions: object = None, server: Mapping | None = None,
+             declared: Iterable[Mapping] = ()) -> tuple[list[Waiver], dict, list[dict]]:
+    """Refuse what contradicts the profile before anything is read: the exceptions, server and declared entries."""
+    waived = waivers(exceptions, profile)
+    server = {key: _text(value) for key, value in (server or {}).items()}
+    check_server(server, benchmarks(profile)[0], waived)
+    declared = [{key: _text(value) for key, value in entry.items()} for entry in declared]
+    check_declared(declared, waived)
+    return waived, server, declared
+
+
+def _text(value: object) -> object:
+    """A YAML boolean as the module writes it (cookieless: false -> 'false', the same as UseCookies)."""
+    return str(value).lower() if isinstance(value, bool) else value
 
 
 def site_levels(levels: Iterable[Mapping]) -> dict[str, list[dict]]:
@@ -432,7 +444,7 @@ def _open_rows(findings: Iterable[Finding]) -> list[tuple[dict, Check]]:
 
 def _fixed_by_server(row: dict, check: Check, server: Mapping) -> bool:
     """The server-level write reaches this level and gives it a compliant value."""
-    if check.option not in server or not _inherits_server(row):
+    if check.option not in server or not _inherits_server(row, server):
         return False
     if row["framework_version"] != server.get("framework_version", SERVER_FRAMEWORK):
         return False
@@ -441,9 +453,11 @@ def _fixed_by_server(row: dict, check: Check, server: Mapping) -> bool:
     return check.accepts(str(server[check.option]))
 
 
-def _inherits_server(row: dict) -> bool:
+def _inherits_server(row: dict, server: Mapping) -> bool:
+    """The value comes from no lower than the file the server-level write goes to (top of the file)."""
     source = row["source"]
-    return source is None or (source["level"] in _SERVER_LEVELS and source.get("location") is None)
+    levels = ("MACHINE",) if server.get("commit") == "MACHINE" else _SERVER_LEVELS
+    return source is None or (source["level"] in levels and source.get("location") is None)
 
 
 def _fixed_below(row: dict, check: Check, planned: Mapping[str, set]) -> bool:
@@ -497,7 +511,7 @@ def inherited_changes(findings: Iterable[Finding], server: Mapping) -> list[str]
 
 def _server_changes(row: dict, option: str, server: Mapping) -> bool:
     same_tree = row["framework_version"] == server.get("framework_version", SERVER_FRAMEWORK)
-    return option in server and same_tree and _inherits_server(row) and str(server[option]) != row["value"]
+    return option in server and same_tree and _inherits_server(row, server) and str(server[option]) != row["value"]
 
 
 def result(audit_result: Audit, profile: str) -> dict:

@@ -52,3 +52,10 @@ def test_refusals_name_the_option():
                                                   "at server level")
     result = action(host, {"image_root": "/srv/image"}).run(task_vars={})
     assert result["failed"] and result["msg"].startswith("image_root:")
+
+
+def test_a_contradiction_is_refused_before_any_read():
+    host = FakeWindows()
+    result = action(host, {"declared": [{"site": "Intranet", "mode": "Off"}]}).run(task_vars={})
+    assert result["failed"] and "mode=Off contradicts" in result["msg"]
+    assert host.calls == []

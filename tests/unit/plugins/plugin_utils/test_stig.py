@@ -239,3 +239,18 @@ def test_without_a_dotnet4_server_level_the_server_rules_stay_open_and_say_why()
     server = [finding for finding in _stig.audit(result, "stig_iis10").findings if finding.target is None]
     assert [(finding.status, finding.evidence) for finding in server] == [(_stig.OPEN, [])] * 2
     assert all("judge this rule by hand" in finding.details for finding in server)
+
+
+def test_yaml_booleans_are_read_as_the_module_writes_them():
+    result, _tree = report({SITE: section('cookieless="UseUri"')})
+    audit = _stig.audit(result, "stig_iis10", server={"cookieless": False}, declared=[{"site": "S/a", "cookieless": False}])
+    assert audit.remediation == [{"site": "S", "cookieless": "UseCookies"}]
+    with pytest.raises(OptionError, match="cookieless=true contradicts"):
+        _stig.audit(result, "stig_iis10", server={"cookieless": True})
+
+
+def test_a_machine_write_does_not_fix_what_the_root_web_config_overrides():
+    files = {WEBROOT: section('mode="Off"'), MACHINE: section('cookieless="UseUri"')}
+    machine = {"commit": "MACHINE", "mode": "InProc", "cookieless": "UseCookies"}
+    assert remediation(files, server=machine) == [{"site": "S", "mode": "InProc"}]
+    assert remediation(files, server=dict(machine, commit="WEBROOT")) == []
