@@ -89,8 +89,9 @@ options:
     description:
       - The settings the same run writes at server level (C(mode), C(cookieless), C(timeout), C(commit),
         C(framework_version), C(bitness), as given to M(iis.aspnet.session_state)). With C(commit=MACHINE) only values that come from
-        machine.config (or the schema default) count as fixed by it, since a root web.config overrides it. Values a site inherits from there are judged fixed by that
-        write, so RV(remediation) does not repeat them in every site.
+        machine.config (or the schema default) count as fixed by it, since a root web.config overrides it.
+      - Values a site inherits from there are judged fixed by that write, so RV(remediation) does not repeat them in every
+        site.
       - A value that contradicts the profile (C(cookieless) other than V(UseCookies) or V(false), a timeout above the limit)
         is refused, before any file is read.
     type: dict
