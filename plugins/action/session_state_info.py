@@ -61,7 +61,8 @@ class ActionModule(ActionBase):
             cache.doc, apphost, apphost_doc, sites=sites,
             frameworks=[args["framework_version"]] if args.get("framework_version") else list(_spec.FRAMEWORKS),
             bitnesses=args.get("bitness") or list(_levels.DEFAULT_BITNESS),
-            explicit=bool(args.get("framework_version") or args.get("bitness")), service=service)
+            explicit=bool(args.get("framework_version") or args.get("bitness")), service=service,
+            folders=args.get("folders", True))
         return {**report, "service": facts, "files_read": cache.reads}
 
     def _executor(self, task_vars: dict):

@@ -11,8 +11,9 @@ from __future__ import annotations
 from ansible_collections.iis.aspnet.plugins.action.session_state_info import ActionModule as InfoAction
 from ansible_collections.iis.aspnet.plugins.plugin_utils import _mask, _stig
 
-# The info report the rules are judged on: every level, no service facts.
-REPORT_ARGS = {"site": None, "framework_version": None, "bitness": None, "include_service": False}
+# The info report the rules are judged on: every level; no service facts and no folder web.config
+# files (no rule looks at them), so the audit reads nothing it does not judge.
+REPORT_ARGS = {"site": None, "framework_version": None, "bitness": None, "include_service": False, "folders": False}
 
 
 class ActionModule(InfoAction):

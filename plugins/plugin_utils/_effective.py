@@ -406,8 +406,11 @@ def file_refs(scopes: Iterable[Scope], extra: Iterable[_levels.FileRef] = ()) ->
 
 def build_report(doc: Doc, apphost: AppHost | None, apphost_doc: _xmlfile.ConfigDoc | None, *, sites: list[str] | None,
                  frameworks: Iterable[str], bitnesses: Iterable[int], explicit: bool = False,
-                 service: _service.ServiceResult | None = None) -> dict:
+                 service: _service.ServiceResult | None = None, folders: bool = True) -> dict:
     """The whole read-only report for one host.
+
+    ``folders``: also read the web.config of each virtual directory that is not an application,
+    which only findings look at (sessionState there is an error).
 
     Server levels are reported only when ``sites`` is None; a server tree whose machine.config is
     absent is skipped (listed in ``skipped``), or is an error when ``explicit`` (asked for by name).
@@ -427,7 +430,7 @@ def build_report(doc: Doc, apphost: AppHost | None, apphost_doc: _xmlfile.Config
     if apphost is not None:
         scopes += site_scopes(apphost, sites)
     merged = [merge(scope, doc, findings) for scope in scopes]
-    for ref in file_refs(scopes, folder_files(apphost) if apphost is not None and sites is None else ()):
+    for ref in file_refs(scopes, folder_files(apphost) if folders and apphost is not None and sites is None else ()):
         loaded = _load(doc, ref, findings)
         if loaded:
             findings += file_findings(ref, loaded, apphost)
