@@ -28,26 +28,7 @@ author:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
-attributes:
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
-  check_mode:
-    support: full
-    details:
-      - The module never changes anything, so check mode runs it exactly as a normal run does.
-  diff_mode:
-    support: none
-  platform:
-    support: full
-    platforms:
-      - windows
-      - posix
-    details:
-      - On POSIX hosts only with O(image_root), to audit a Windows file tree.
+  - iis.aspnet.read_only
 options:
   profile:
     description:
