@@ -78,10 +78,14 @@ def test_role_vars_are_internal():
 def test_the_audit_comes_before_any_write_and_the_remediation_after_the_sites():
     tasks = _yaml("tasks", "main.yml")
     first, last = tasks[0], tasks[-1]
-    assert first["ansible.builtin.include_tasks"] == "stig_audit.yml"
+    assert first["ansible.builtin.include_tasks"] == "prepare.yml"
+    assert "session_state_profile | default(none) is not none" in first["when"]
+    audit, *feature = _yaml("tasks", "prepare.yml")
+    assert audit["ansible.builtin.include_tasks"] == "stig_audit.yml"
+    assert audit["when"] == last["when"] == "session_state_profile | default(none) is not none"
+    assert all("win_feature" in task["name"] or "feature" in task["name"] for task in feature)
     assert last["ansible.builtin.include_tasks"] == "stig.yml"
-    assert first["when"] == last["when"] == "session_state_profile | default(none) is not none"
-    assert [task["name"] for task in tasks[1:-1]][-2:] == ["Set session state at server level", "Set session state per site and application"]
+    assert [task["name"] for task in tasks[1:-1]] == ["Set session state at server level", "Set session state per site and application"]
 
 
 def test_the_audit_gets_what_the_run_writes():
