@@ -6,8 +6,12 @@ Three playbooks (benchmarks/fleet/) run side by side, interleaved (their order r
 fresh ansible-playbook process:
 
 - ``floor``: slurp the two .NET 4 root web.config files, nothing else;
-- ``role``: the iis.aspnet.session_state role with its defaults;
-- ``baseline``: stat each file, then community.general.xml for sessionState/@mode in each.
+- ``role``: the iis.aspnet.session_state role;
+- ``baseline``: stat each file, then community.general.xml for each sessionState attribute in each.
+
+Desired states (benchmarks/fleet/desired/, given to all three as extra vars): ``seed``, the role's
+defaults (mode InProc at WEBROOT: one attribute); ``stig``, the IIS 10.0 Server STIG's values
+(mode, cookieless, timeout: three attributes, so three baseline calls per file).
 
 Runs: ``first check`` (check mode on fresh copies of the sample), ``apply`` (on the same, still
 fresh copies), ``steady check`` (check mode after convergence: after the apply, or on copies of a
@@ -16,14 +20,16 @@ of the process tree, tasks, module executions and shell commands per host (count
 benchmark-only callback benchmarks/fleet/callback_plugins/bench_calls.py), and peak controller
 memory (PSS of ansible-playbook and its forks, sampled).
 
-Plans: ``default`` (about 1,900 CPU-seconds: 16 minutes on 2 idle cores): the steady check at 10, 50 and 100 hosts,
-forks 5 and 20, linear and mitogen; the first check and the apply at forks 20, linear at 10 and 50
-hosts, mitogen at 10, 50 and 100. ``full``: every run at every size, fork count and strategy
-(about 4,000 CPU-seconds). ``quick``: every run, 10 hosts, forks 5, linear. --hosts, --forks and
---strategies narrow a plan.
+Plans: ``default``, the ``seed`` state: the steady check at 10, 50 and 100 hosts, forks 5 and
+20, linear and mitogen; the first check and the apply at forks 20, linear at 10 and 50 hosts,
+mitogen at 10, 50 and 100; the ``stig`` state at forks 20, both strategies: every run at 50 hosts,
+the steady check at 100 (about 30 minutes on 2 idle cores). ``full``: every run at every size,
+fork count, strategy and desired state. ``quick``: every run, 10 hosts, forks 5, linear, both
+desired states. --hosts, --forks, --strategies and --desired narrow a plan.
 
     python benchmarks/fleet.py [--plan default|full|quick] [--hosts ...] [--forks ...]
-                               [--strategies linear mitogen] [--json out.json] [--markdown out.md]
+                               [--strategies linear mitogen] [--desired seed stig]
+                               [--json out.json] [--markdown out.md]
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 PLAYBOOKS = os.path.join(HERE, "fleet")
+DESIRED = ("seed", "stig")
 SAMPLE = os.path.join(REPO, "examples", "sample-server")
 VARIANTS = ("floor", "role", "baseline")
 CHECK = {"first check": True, "apply": False, "steady check": True}
@@ -57,10 +64,11 @@ class Fleet:
     forks: int
     strategy: str
     runs: tuple[str, ...] = ALL_RUNS
+    desired: str = "seed"
 
     @property
     def name(self) -> str:
-        return f"{self.hosts}h-{self.forks}f-{self.strategy}"
+        return f"{self.hosts}h-{self.forks}f-{self.strategy}-{self.desired}"
 
 
 # ---------------------------------------------------------------- plans
@@ -69,20 +77,25 @@ class Fleet:
 def plan(name: str) -> list[Fleet]:
     """The fleets a plan measures, in order."""
     if name == "quick":
-        return [Fleet(10, 5, "linear")]
+        return [Fleet(10, 5, "linear", desired=desired) for desired in DESIRED]
     if name == "full":
-        return [Fleet(hosts, forks, strategy) for strategy in STRATEGIES for hosts in SIZES for forks in FORKS]
+        return [Fleet(hosts, forks, strategy, desired=desired)
+                for desired in DESIRED for strategy in STRATEGIES for hosts in SIZES for forks in FORKS]
     fleets = []
     for strategy in STRATEGIES:
         for hosts in SIZES:
             every_run = strategy == "mitogen" or hosts < 100
             fleets.append(Fleet(hosts, 5, strategy, ("steady check",)))
             fleets.append(Fleet(hosts, 20, strategy, ALL_RUNS if every_run else ("steady check",)))
+    for strategy in STRATEGIES:
+        fleets.append(Fleet(50, 20, strategy, ALL_RUNS, "stig"))
+        fleets.append(Fleet(100, 20, strategy, ("steady check",), "stig"))
     return fleets
 
 
 def narrow(fleets: list[Fleet], args: argparse.Namespace) -> list[Fleet]:
-    return [fleet for fleet in fleets if fleet.hosts in args.hosts and fleet.forks in args.forks and fleet.strategy in args.strategies]
+    return [fleet for fleet in fleets if fleet.hosts in args.hosts and fleet.forks in args.forks
+            and fleet.strategy in args.strategies and fleet.desired in args.desired]
 
 
 # ---------------------------------------------------------------- layout
@@ -105,10 +118,11 @@ def copies(workdir: str, variant: str, hosts: int, source: str) -> str:
     return write_inventory(os.path.join(workdir, f"{variant}.json"), roots)
 
 
-def converged_trees(workdir: str) -> dict[str, str]:
-    """Per variant, a copy of the sample that the variant's playbook converged (one host, not measured)."""
+def converged_trees(workdir: str, desired: str) -> dict[str, str]:
+    """Per variant, a copy of the sample that the variant's playbook converged to ``desired`` (one host, not measured)."""
+    workdir = os.path.join(workdir, desired)
     shutil.rmtree(workdir, ignore_errors=True)
-    fleet, trees = Fleet(1, 1, "linear"), {}
+    fleet, trees = Fleet(1, 1, "linear", desired=desired), {}
     for variant in VARIANTS:
         inventory = copies(workdir, variant, 1, SAMPLE)
         run_playbook(workdir, fleet, variant, inventory, check=False)
@@ -233,6 +247,7 @@ def run_playbook(workdir: str, fleet: Fleet, variant: str, inventory: str, check
     if os.path.exists(calls_log):
         os.unlink(calls_log)
     command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", inventory,
+               "-e", "@" + os.path.join(PLAYBOOKS, "desired", f"{fleet.desired}.yml"),
                os.path.join(PLAYBOOKS, f"{variant}.yml"), *(["--check"] if check else [])]
     returncode, seconds, usage, peak_kib = timed(command, ansible_env(fleet, calls_log), output_log)
     recap = RECAP.findall(_read(output_log))
@@ -254,8 +269,8 @@ def measure_fleet(workdir: str, fleet: Fleet, trees: dict[str, str], turn: int) 
         order = VARIANTS[turn % 3:] + VARIANTS[:turn % 3]
         turn += 1
         runs = {variant: run_playbook(workdir, fleet, variant, inventories[variant], CHECK[scenario]) for variant in order}
-        rows.append({"hosts": fleet.hosts, "forks": fleet.forks, "strategy": fleet.strategy, "scenario": scenario,
-                     "load_average": os.getloadavg()[0], **runs})
+        rows.append({"hosts": fleet.hosts, "forks": fleet.forks, "strategy": fleet.strategy, "desired": fleet.desired,
+                     "scenario": scenario, "load_average": os.getloadavg()[0], **runs})
         print(row_line(rows[-1]), flush=True)
     steady = rows[-1]
     if steady["scenario"] == "steady check" and (steady["role"]["changed_hosts"] or steady["baseline"]["changed_hosts"]):
@@ -266,10 +281,10 @@ def measure_fleet(workdir: str, fleet: Fleet, trees: dict[str, str], turn: int) 
 # ---------------------------------------------------------------- report
 
 TABLE_HEAD = (
-    "| hosts | forks | strategy | run | floor (s) | role (s) | baseline (s) | role / floor | baseline / role "
+    "| hosts | forks | strategy | desired | run | floor (s) | role (s) | baseline (s) | role / floor | baseline / role "
     "| CPU role / floor | CPU baseline / role | module calls per host (floor / role / baseline) | tasks per host (role) "
     "| peak controller PSS, MB (floor / role / baseline) |\n"
-    "|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|"
+    "|---:|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|"
 )
 
 
@@ -280,7 +295,7 @@ def _per_variant(row: dict, key: str, fmt: str) -> str:
 def row_line(row: dict) -> str:
     floor, role, baseline = (row[variant] for variant in VARIANTS)
     calls = " / ".join(f"{row[variant]['calls']['module']:g}" for variant in VARIANTS)
-    return (f"| {row['hosts']} | {row['forks']} | {row['strategy']} | {row['scenario']} | {floor['seconds']:.1f} | "
+    return (f"| {row['hosts']} | {row['forks']} | {row['strategy']} | {row['desired']} | {row['scenario']} | {floor['seconds']:.1f} | "
             f"{role['seconds']:.1f} | {baseline['seconds']:.1f} | {role['seconds'] / floor['seconds']:.2f}x | "
             f"{baseline['seconds'] / role['seconds']:.2f}x | {role['cpu_s'] / floor['cpu_s']:.2f}x | "
             f"{baseline['cpu_s'] / role['cpu_s']:.2f}x | {calls} | {role['calls']['task']:g} | "
@@ -289,7 +304,7 @@ def row_line(row: dict) -> str:
 
 def markdown(rows: list[dict]) -> str:
     order = {scenario: index for index, scenario in enumerate(ALL_RUNS)}
-    ordered = sorted(rows, key=lambda row: (order[row["scenario"]], row["strategy"], row["hosts"], row["forks"]))
+    ordered = sorted(rows, key=lambda row: (row["desired"], order[row["scenario"]], row["strategy"], row["hosts"], row["forks"]))
     return "\n".join([TABLE_HEAD, *(row_line(row) for row in ordered)]) + "\n"
 
 
@@ -311,6 +326,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--hosts", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--forks", type=int, nargs="+", default=list(FORKS))
     parser.add_argument("--strategies", nargs="+", default=list(STRATEGIES), choices=STRATEGIES)
+    parser.add_argument("--desired", nargs="+", default=list(DESIRED), choices=DESIRED)
     parser.add_argument("--workdir", default=os.path.join(HERE, "output", "fleet"))
     parser.add_argument("--json")
     parser.add_argument("--markdown")
@@ -321,11 +337,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     fleets = narrow(plan(args.plan), args)
     fleets = without_mitogen_if_missing(fleets)
-    trees = converged_trees(os.path.join(args.workdir, "converged"))
+    converged = os.path.join(args.workdir, "converged")
+    trees = {desired: converged_trees(converged, desired) for desired in sorted({fleet.desired for fleet in fleets})}
     print(TABLE_HEAD, flush=True)
     rows = []
     for fleet in fleets:
-        rows.extend(measure_fleet(os.path.join(args.workdir, "fleet"), fleet, trees, turn=len(rows)))
+        rows.extend(measure_fleet(os.path.join(args.workdir, "fleet"), fleet, trees[fleet.desired], turn=len(rows)))
     write_reports(rows, args)
     print("\n" + markdown(rows), end="")
     return 0
