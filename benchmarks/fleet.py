@@ -23,7 +23,7 @@ memory (PSS of ansible-playbook and its forks, sampled).
 Plans: ``default``, the ``seed`` state: the steady check at 10, 50 and 100 hosts, forks 5 and
 20, linear and mitogen; the first check and the apply at forks 20, linear at 10 and 50 hosts,
 mitogen at 10, 50 and 100; the ``stig`` state at forks 20, both strategies: every run at 50 hosts,
-the steady check at 100 (about 30 minutes on 2 idle cores). ``full``: every run at every size,
+the steady check at 100 (about 33 minutes on 2 cores). ``full``: every run at every size,
 fork count, strategy and desired state. ``quick``: every run, 10 hosts, forks 5, linear, both
 desired states. --hosts, --forks, --strategies and --desired narrow a plan.
 
