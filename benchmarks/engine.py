@@ -1,4 +1,4 @@
-"""Engine benchmark: parse + plan + splice + verify against a bare hardened lxml parse.
+"""Engine benchmark: parse + plan + splice + verify + judge against a bare hardened lxml parse.
 
 Generates configs of growing size, then times both side by side in fresh subprocesses (so peak
 RSS is per measurement) and prints a Markdown table. Goals (issue 3): at most 3x the bare parse
@@ -67,7 +67,7 @@ CHILD = r"""
 import sys, time
 sys.path.insert(0, sys.argv[3])
 from lxml import etree
-from ansible_collections.iis.aspnet.plugins.plugin_utils import _guards, _plan, _xmlfile
+from ansible_collections.iis.aspnet.plugins.plugin_utils import _model, _plan, _xmlfile
 data = open(sys.argv[2], "rb").read()
 def status(key):  # KiB; VmHWM belongs to this process image (ru_maxrss would carry the parent's over exec)
     return next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith(key + ":"))
@@ -78,10 +78,12 @@ if sys.argv[1] == "bare":
     tree = etree.fromstring(data, parser)
     del tree  # a parse's whole cost includes freeing its tree, as the engine's does
 else:
-    doc = _xmlfile.parse("C:\\bench\\web.config", data)
-    layer = _guards.Layer(doc, "MACHINE/WEBROOT", "WEBROOT", lambda p: "MACHINE/WEBROOT/APPHOST/" + p if p else "MACHINE/WEBROOT")
-    plan = _plan.plan_file(layer, "", "MACHINE/WEBROOT", {("sessionState", "mode"): "InProc", ("sessionState", "timeout"): "20"})
+    chain = _model.server_chain("v4.0", 64)
+    doc = _xmlfile.parse(chain.files[-1].path, data)
+    plan = _plan.plan_file(doc, "", {("sessionState", "mode"): "InProc", ("sessionState", "timeout"): "20"})
     assert plan.changed and len(plan.changes) == 2
+    # The change judged on the model (machine.config absent here): the edited file in its place.
+    _plan.judge(plan, chain, lambda path: None)
 elapsed = time.perf_counter() - start
 peak = status("VmHWM")
 print(elapsed, max(peak - base, 1) * 1024)

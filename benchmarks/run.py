@@ -29,7 +29,7 @@ def fleet_command(quick: bool) -> list[str]:
 
 
 BENCHMARKS = {
-    "engine": ("engine: parse + plan + splice + verify against a bare hardened lxml parse", engine_command),
+    "engine": ("engine: parse + plan + splice + verify + judge against a bare hardened lxml parse", engine_command),
     "fleet": ("fleet: the role against a slurp-only floor and a community.general.xml baseline", fleet_command),
 }
 

@@ -1,32 +1,29 @@
-"""Session state in effect at each level, merged as the .NET configuration system merges it.
+"""Session state in effect at each level of a host, with provenance and findings: the info report.
 
 Private to the iis.aspnet collection: not a public API.
 
-For one config path the runtime reads machine.config, then the root web.config, then every
-web.config down the URL path, and in each file the top-level definition and every
-``<location path>`` that covers the path, broadest first (``_guards.binding_places``). An attribute
-written lower wins; one written nowhere has its schema default. Nothing here reads a host: files
-come from a ``doc(path)`` callable (the run's cache), so each file is read once per run whatever
-the number of levels that share it. Values leave this module masked.
+The values come from the configuration model (``_model``): this module picks the levels to
+report (the server per .NET tree, each site root and application), asks the model for each, and
+adds what a file shows wrong on its own (values, names, duplicates, definitions the declaration
+forbids). Nothing here reads a host: files come from a ``doc(path)`` callable (the run's cache),
+so each file is read once per run whatever the number of levels that share it. Values leave this
+module masked.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from ansible_collections.iis.aspnet.plugins.plugin_utils import _levels, _service, _spec, _xmlfile
-from ansible_collections.iis.aspnet.plugins.plugin_utils._apphost import AppHost, Application, Site, pool_settings
+from ansible_collections.iis.aspnet.plugins.plugin_utils import _levels, _model, _service, _spec, _xmlfile
+from ansible_collections.iis.aspnet.plugins.plugin_utils._apphost import AppHost, pool_settings
 from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import ConfigError, EngineError, OptionError
-from ansible_collections.iis.aspnet.plugins.plugin_utils._guards import Layer, binding_places, check_element
 from ansible_collections.iis.aspnet.plugins.plugin_utils._locate import Place, normalise, places
-from ansible_collections.iis.aspnet.plugins.plugin_utils._mask import mask, mask_value
+from ansible_collections.iis.aspnet.plugins.plugin_utils._mask import mask_value
+from ansible_collections.iis.aspnet.plugins.plugin_utils._model import Chain, Finding, Model
 
 ELEMENTS = {"sessionState": "session_state", "sessionPageState": "session_page_state"}
-# Generic System.Configuration keywords every element accepts (IIS-FACTS 1, last row; 3).
-_GENERIC = {"lockAttributes", "lockAllAttributesExcept", "lockElements", "lockAllElementsExcept", "lockItem",
-            "configSource", "configProtectionProvider"}
+SECTIONS = {"sessionState": _model.SESSION_STATE, "sessionPageState": _model.PAGE_STATE}
 # Kinds whose converter runs whenever the section loads, whatever the mode.
 _CONVERTED = ("enum", "bool", "minutes", "seconds", "int")
 APPHOST_REASON = ("applicationHost.config: IIS accepts system.web there (IIS Manager shows it), but the ASP.NET runtime "
@@ -37,31 +34,29 @@ Doc = Callable[[str], "_xmlfile.ConfigDoc | None"]
 
 @dataclass(frozen=True)
 class Scope:
-    """One level to report and the files that may govern it, broadest first."""
+    """One level to report: the chain of config paths down to it, and what it is in IIS."""
 
     kind: str  # server | site | application
-    config_path: str
-    files: tuple[_levels.FileRef, ...]
-    application_path: str  # config path of the application the level belongs to
-    framework_version: str
-    bitness: int
+    chain: Chain
     site: str | None = None
     application: str | None = None  # URL path of the application, "/" for the site root
     pool: str | None = None
 
+    @property
+    def config_path(self) -> str:
+        return self.chain.config_path
 
-@dataclass
-class Finding:
-    rule: str
-    severity: str  # error: the runtime refuses it; warning: it works other than it reads
-    message: str
-    file: str | None = None
-    line: int | None = None
-    config_path: str | None = None
+    @property
+    def framework_version(self) -> str:
+        return self.chain.framework_version
 
-    def as_dict(self) -> dict:
-        return {"rule": self.rule, "severity": self.severity, "message": mask(self.message), "file": self.file,
-                "line": self.line, "config_path": self.config_path}
+    @property
+    def bitness(self) -> int:
+        return self.chain.bitness
+
+    @property
+    def files(self) -> list[_levels.FileRef]:
+        return self.chain.files
 
 
 @dataclass
@@ -85,12 +80,7 @@ class Effective:
 
 def server_scopes(frameworks: Iterable[str], bitnesses: Iterable[int]) -> list[Scope]:
     """The server level (MACHINE/WEBROOT: machine.config + root web.config) per framework and bitness."""
-    scopes = []
-    for framework in frameworks:
-        for bitness in bitnesses:
-            files = (_levels.server_file("MACHINE", framework, bitness), _levels.server_file("WEBROOT", framework, bitness))
-            scopes.append(Scope("server", _levels.WEBROOT_PATH, files, _levels.WEBROOT_PATH, framework, bitness))
-    return scopes
+    return [Scope("server", _model.server_chain(framework, bitness)) for framework in frameworks for bitness in bitnesses]
 
 
 def site_scopes(apphost: AppHost, sites: Iterable[str] | None = None) -> list[Scope]:
@@ -102,12 +92,9 @@ def site_scopes(apphost: AppHost, sites: Iterable[str] | None = None) -> list[Sc
     return [_site_scope(apphost, site, app) for site, app in pairs]
 
 
-def _site_scope(apphost: AppHost, site: Site, app: Application) -> Scope:
-    pool, framework, bitness = pool_settings(apphost, app)
-    server = (_levels.server_file("MACHINE", framework, bitness), _levels.server_file("WEBROOT", framework, bitness))
-    chain = tuple(_levels.site_file(apphost, site, app.path[:n]) for n in range(len(app.path) + 1))
-    config_path = "/".join([_levels.APPHOST_PATH, site.name, *app.path])
-    return Scope("site" if not app.path else "application", config_path, server + chain, config_path, framework, bitness,
+def _site_scope(apphost: AppHost, site: _levels.Site, app: _levels.Application) -> Scope:
+    pool = pool_settings(apphost, app)[0]
+    return Scope("site" if not app.path else "application", _model.site_chain(apphost, site, app.path),
                  site=site.name, application=app.url, pool=pool)
 
 
@@ -127,96 +114,46 @@ def folder_files(apphost: AppHost) -> list[_levels.FileRef]:
     return list(found.values())
 
 
-# --- the merge --------------------------------------------------------------------------------
+# --- the values in effect ---------------------------------------------------------------------
 
 
-def merge(scope: Scope, doc: Doc, findings: list[Finding] | None = None) -> Effective:
-    """Values in effect at ``scope``: deepest definition wins, schema default where none sets it."""
-    findings = findings if findings is not None else []
+def merge(scope: Scope, model: Model, findings: list[Finding]) -> Effective:
+    """Values in effect at ``scope``, as the model evaluates them, with what the evaluation met."""
     result = Effective(scope)
-    layers = []
     for ref in scope.files:
-        loaded = _load(doc, ref, findings)
-        result.files.append({"path": ref.path, "level": ref.level, "config_path": ref.config_path, "exists": loaded is not None})
-        if loaded is False:
+        loaded = model.load(ref)
+        result.files.append({"path": ref.path, "level": ref.level, "config_path": ref.config_path,
+                             "exists": loaded is not None or ref.path.casefold() in model.unreadable})
+        if ref.path.casefold() in model.unreadable:
             result.complete = False
-        elif loaded is not None:
-            layers.append(Layer(loaded, ref.config_path, ref.level, _location_mapper(ref)))
-    for element in ELEMENTS:
-        for attr in _attributes(element, scope.framework_version):
-            result.values[(element, attr.xml)] = (attr.default, None)
-        try:
-            bound = list(binding_places(layers, _nowhere(), scope.config_path, element))
-        except ConfigError as exc:  # a wrong-case element: reported per file by file_findings
-            findings.append(Finding("unreadable", "error", exc.reason, exc.path, config_path=scope.config_path))
-            result.complete = False
-            continue
-        for layer, place in bound:
-            if not _inherited(layer, place, scope):
-                continue
-            try:
-                check_element(layer.doc, place.element)
-            except ConfigError as exc:
-                findings.append(Finding("not-inspectable", "warning", exc.reason, exc.path, layer.doc.line(place.element.start)))
-                result.complete = False
-                continue
-            _apply(result, layer, place, element, findings)
+    for element, section in SECTIONS.items():
+        defaults = {attr.xml: attr.default for attr in _attributes(element, scope.framework_version)}
+        evaluation = model.evaluate(scope.chain, section, defaults)
+        result.values.update({(element, name): (text, None if origin is None else origin.source())
+                              for name, (text, origin) in evaluation.values.items()})
+        result.complete = result.complete and evaluation.complete
+        findings += _evaluation_findings(evaluation, scope)
     return result
 
 
-def _load(doc: Doc, ref: _levels.FileRef, findings: list[Finding]):
-    """The parsed file, None when absent, False when it cannot be parsed (a finding says why)."""
-    try:
-        return doc(ref.path)
-    except ConfigError as exc:
-        findings.append(Finding("unreadable", "error", f"cannot be parsed: {exc.reason}", ref.path, config_path=ref.config_path))
-        return False
-
-
-def _location_mapper(ref: _levels.FileRef) -> Callable[[str], str]:
-    def mapper(location: str) -> str:
-        return _levels.location_config_path(ref, location)
-    return mapper
-
-
-@functools.cache
-def _nowhere() -> Layer:
-    """An empty last layer: binding_places then treats every real file as one above the scope."""
-    return Layer(_xmlfile.parse("(none)", _xmlfile.minimal_document()), "", "NONE", _no_location)
-
-
-def _no_location(location: str) -> str:
-    return location
+def _evaluation_findings(evaluation: _model.Evaluation, scope: Scope) -> list[Finding]:
+    findings = [finding for _item, _names, finding in evaluation.locked]
+    findings += [Finding("not-inspectable", "warning", exc.reason, exc.path, item.line, scope.config_path)
+                 for item, exc in evaluation.opaque]
+    element = evaluation.section.name
+    for item in evaluation.inputs:
+        for name in item.attributes():
+            if name not in evaluation.values and _spec_knows(element, name):
+                findings.append(Finding(
+                    "unrecognized-attribute", "error", f"<{element} {name}> exists only in .NET Framework 4; the "
+                    f"{scope.framework_version} runtime of {scope.config_path} refuses it as unrecognized",
+                    item.doc.path, item.line, scope.config_path))
+    return findings
 
 
 def _attributes(element: str, framework_version: str) -> list[_spec.Attribute]:
     return [attr for attr in _spec.ATTRIBUTES
             if attr.element == element and not (attr.net4_only and framework_version == "v2.0")]
-
-
-def _inherited(layer: Layer, place: Place, scope: Scope) -> bool:
-    """A <location inheritInChildApplications="false"> stops at the applications below its path."""
-    if place.location is None or (place.location.get("inheritInChildApplications") or "").strip().lower() != "false":
-        return True
-    place_path = layer.location_path(place.path)
-    return _depth(scope.application_path) <= _depth(place_path)
-
-
-def _depth(config_path: str) -> int:
-    return len([part for part in config_path.split("/") if part])
-
-
-def _apply(result: Effective, layer: Layer, place: Place, element: str, findings: list[Finding]) -> None:
-    known = {attr.xml: attr for attr in _attributes(element, result.scope.framework_version)}
-    source = provenance(layer.doc, layer.level, layer.location_path(place.path), place)
-    for name, text in place.element.attrib.items():
-        if name in known:
-            result.values[(element, name)] = (text, source)
-        elif _spec_knows(element, name):
-            findings.append(Finding(
-                "unrecognized-attribute", "error", f"<{element} {name}> exists only in .NET Framework 4; the "
-                f"{result.scope.framework_version} runtime of {result.scope.config_path} refuses it as unrecognized",
-                layer.doc.path, source["line"], result.scope.config_path))
 
 
 def _spec_knows(element: str, name: str) -> bool:
@@ -241,10 +178,14 @@ def _places(doc: _xmlfile.ConfigDoc, element: str, findings: list[Finding]) -> l
         return []
 
 
-def file_findings(ref: _levels.FileRef, doc: _xmlfile.ConfigDoc, apphost: AppHost | None) -> list[Finding]:
-    """What one file says wrongly, whatever level reads it: values, names, duplicates, wrong level."""
+def file_findings(ref: _levels.FileRef, doc: _xmlfile.ConfigDoc, apphost: AppHost | None, model: Model,
+                  chain: Chain | None) -> list[Finding]:
+    """What one file says wrongly, whatever level reads it: values, names, duplicates, locations, levels.
+
+    ``chain`` is one whose files declare the sections (its machine.config), or None for .NET's defaults.
+    """
     findings: list[Finding] = []
-    for element in ELEMENTS:
+    for element, section in SECTIONS.items():
         found = _places(doc, element, findings)
         findings += _duplicates(doc, element, found)
         for place in found:
@@ -252,12 +193,25 @@ def file_findings(ref: _levels.FileRef, doc: _xmlfile.ConfigDoc, apphost: AppHos
             config_path = _levels.location_config_path(ref, place.path)
             findings += [Finding(rule, "error", message, doc.path, line, config_path)
                          for rule, message in _definition_problems(element, place.element.attrib)]
-            if element == "sessionState" and apphost is not None and is_application_path(apphost, config_path) is False:
-                findings.append(Finding("beyond-application", "error", (
-                    f"<sessionState> governs {config_path}, which is not an IIS application: sessionState is "
-                    "allowDefinition=\"MachineToApplication\", so ASP.NET fails every request there "
-                    "(make the folder an application, or move the setting up)"), doc.path, line, config_path))
+            findings += _placement_findings(model, chain, section, ref, place, apphost, line, config_path)
     return findings
+
+
+def _placement_findings(model: Model, chain: Chain | None, section: _model.Section, ref: _levels.FileRef, place: Place,
+                        apphost: AppHost | None, line: int, config_path: str) -> list[Finding]:
+    """A <location> the runtime refuses, or a level the section's declaration forbids."""
+    problem = _model.location_problem(place, ref)
+    if problem is not None:
+        return [Finding("invalid-location", "error", problem, ref.path, line, config_path)]
+    level = _levels.path_level(apphost, config_path) if apphost is not None or ref.level in ("MACHINE", "WEBROOT") else None
+    problem = model.definition_problem(chain, section, place, level)
+    if problem is None:
+        return []
+    if level == "FOLDER":
+        return [Finding("beyond-application", "error", (
+            f"<{section.name}> governs {config_path}, which is not an IIS application: it {problem}, so ASP.NET fails "
+            "every request there (make the folder an application, or move the setting up)"), ref.path, line, config_path)]
+    return [Finding("definition-not-allowed", "error", f"<{section.name}> {problem}", ref.path, line, config_path)]
 
 
 def _duplicates(doc: _xmlfile.ConfigDoc, element: str, found: list[Place]) -> list[Finding]:
@@ -278,7 +232,7 @@ def _duplicates(doc: _xmlfile.ConfigDoc, element: str, found: list[Place]) -> li
 def _definition_problems(element: str, attrib: dict[str, str]) -> list[tuple[str, str]]:
     problems = []
     for name, text in attrib.items():
-        if name in _GENERIC or ":" in name or name.startswith("{"):
+        if name in _model.GENERIC or ":" in name or name.startswith("{"):
             continue
         try:
             attr = _spec.attribute(name, element)
@@ -297,43 +251,34 @@ def _definition_problems(element: str, attrib: dict[str, str]) -> list[tuple[str
     return problems
 
 
-def is_application_path(apphost: AppHost, config_path: str) -> bool | None:
-    """Whether a config path is the server, a site root or an application; None for an unknown site."""
-    if not _levels.config_path_startswith(config_path, _levels.APPHOST_PATH):
-        return True
-    segments = [part for part in config_path.split("/") if part][3:]
-    if not segments:
-        return True
-    try:
-        site = apphost.site(segments[0])
-    except OptionError:
-        return None
-    return site.is_application(tuple(segments[1:]))
-
-
-def level_findings(effective: Effective) -> list[Finding]:
-    """Combinations the runtime refuses at this level (timeout over a year, malformed connection strings)."""
+def level_findings(effective: Effective, model: Model) -> list[Finding]:
+    """What the runtime refuses in the values in effect at this level (timeout over a year, connection strings)."""
     scope = effective.scope
-    values = {xml: text for (element, xml), (text, _source) in effective.values.items() if element == "sessionState"}
+    errors, notes = _model.runtime_problems(model, scope.chain, _session_values(effective))
+    mode = effective.source("sessionState", "mode") or {}
     findings = []
-    for problem in _spec.check_effective(values, scope.framework_version):
-        option = problem.partition(":")[0]
-        xml = _spec.attribute(option).xml
-        source = effective.source("sessionState", xml) or effective.source("sessionState", "mode") or {}
+    for problem in errors:
+        source = effective.source("sessionState", _spec.attribute(problem.partition(":")[0]).xml) or mode
         findings.append(Finding("runtime-rejects", "error", f"{scope.config_path}: {problem}", source.get("file"),
                                 source.get("line"), scope.config_path))
+    findings += [Finding("unresolved-connection-string", "warning", f"{scope.config_path}: {note}", mode.get("file"),
+                         mode.get("line"), scope.config_path) for note in notes]
     return findings
 
 
-def service_findings(effective: Effective, service: _service.ServiceResult | None) -> list[Finding]:
+def _session_values(effective: Effective) -> dict[str, str]:
+    return {xml: text for (element, xml), (text, _source) in effective.values.items() if element == "sessionState"}
+
+
+def service_findings(effective: Effective, model: Model, service: _service.ServiceResult | None) -> list[Finding]:
     """StateServer levels against the aspnet_state facts (only when the service was queried)."""
     if service is None or effective.text("sessionState", "mode") != "StateServer":
         return []
-    connection = effective.text("sessionState", "stateConnectionString")
+    store = _model.read_store(model, effective.scope.chain, _session_values(effective), ["stateConnectionString"])
     source = effective.source("sessionState", "mode") or {}
     return [Finding("state-service", "warning", f"{effective.scope.config_path}: {warning}", source.get("file"),
                     source.get("line"), effective.scope.config_path)
-            for warning in _service.mode_warnings("StateServer", service, connection)]
+            for warning in _service.mode_warnings("StateServer", service, store.values["stateConnectionString"])]
 
 
 def ignored_settings(doc: _xmlfile.ConfigDoc) -> tuple[list[dict], list[Finding]]:
@@ -415,38 +360,46 @@ def build_report(doc: Doc, apphost: AppHost | None, apphost_doc: _xmlfile.Config
     Server levels are reported only when ``sites`` is None; a server tree whose machine.config is
     absent is skipped (listed in ``skipped``), or is an error when ``explicit`` (asked for by name).
     """
-    findings: list[Finding] = []
-    skipped = []
-    scopes = []
-    if sites is None:
-        for scope in server_scopes(frameworks, bitnesses):
-            if _load(doc, scope.files[0], findings) is None:
-                if explicit:
-                    raise ConfigError(scope.files[0].path, f"not found: .NET Framework {scope.framework_version} "
-                                                           f"({scope.bitness}-bit) is not installed")
-                skipped.append(scope.files[0].path)
-                continue
-            scopes.append(scope)
+    model = Model(doc, strict=False)
+    scopes, skipped = _server_levels(model, frameworks, bitnesses, explicit) if sites is None else ([], [])
     if apphost is not None:
         scopes += site_scopes(apphost, sites)
-    merged = [merge(scope, doc, findings) for scope in scopes]
+    findings: list[Finding] = []
+    merged = [merge(scope, model, findings) for scope in scopes]
+    chains = {ref.path.casefold(): scope.chain for scope in reversed(scopes) for ref in scope.files}
+    default_chain = scopes[0].chain if scopes else None
     for ref in file_refs(scopes, folder_files(apphost) if folders and apphost is not None and sites is None else ()):
-        loaded = _load(doc, ref, findings)
+        loaded = model.load(ref)
         if loaded:
-            findings += file_findings(ref, loaded, apphost)
+            findings += file_findings(ref, loaded, apphost, model, chains.get(ref.path.casefold(), default_chain))
     for effective in merged:
-        findings += level_findings(effective) + service_findings(effective, service)
+        findings += level_findings(effective, model) + service_findings(effective, model, service)
     findings += bitness_findings([effective for effective in merged if effective.scope.kind == "server"])
     ignored = []
     if apphost_doc is not None:
         ignored, apphost_findings = ignored_settings(apphost_doc)
         findings += apphost_findings
-    return {"levels": [as_dict(effective) for effective in merged], "ignored": ignored, "findings": dedupe(findings),
-            "skipped": skipped}
+    return {"levels": [as_dict(effective) for effective in merged], "ignored": ignored,
+            "findings": dedupe(model.findings + findings), "skipped": skipped}
+
+
+def _server_levels(model: Model, frameworks: Iterable[str], bitnesses: Iterable[int], explicit: bool) -> tuple[list[Scope], list[str]]:
+    """The server scopes whose machine.config exists, and the machine.config paths of those skipped."""
+    scopes, skipped = [], []
+    for scope in server_scopes(frameworks, bitnesses):
+        machine = scope.files[0]
+        if model.load(machine) is None and machine.path.casefold() not in model.unreadable:
+            if explicit:
+                raise ConfigError(machine.path, f"not found: .NET Framework {scope.framework_version} "
+                                                f"({scope.bitness}-bit) is not installed")
+            skipped.append(machine.path)
+            continue
+        scopes.append(scope)
+    return scopes, skipped
 
 
 __all__ = [
-    "ELEMENTS", "APPHOST_REASON", "Scope", "Finding", "Effective", "server_scopes", "site_scopes", "folder_files",
-    "merge", "provenance", "file_findings", "is_application_path", "level_findings", "service_findings",
-    "ignored_settings", "bitness_findings", "as_dict", "dedupe", "file_refs", "build_report",
+    "ELEMENTS", "SECTIONS", "APPHOST_REASON", "Scope", "Finding", "Effective", "server_scopes", "site_scopes",
+    "folder_files", "merge", "provenance", "file_findings", "level_findings", "service_findings", "ignored_settings",
+    "bitness_findings", "as_dict", "dedupe", "file_refs", "build_report",
 ]

@@ -1,10 +1,11 @@
 """Configuration levels: which file (and which <location> in it) receives a setting.
 
 Private to the iis.aspnet collection: not a public API.
-Turns the module's commit x site x framework_version x bitness into Targets, as DESIGN 2.1's
-levels table says, with the files above each target whose locks and section declarations bind
-it. Server levels are plain path arithmetic; SITE and APP read applicationHost.config (parsed by
-_apphost) for physical paths and for the application pool that picks the .NET root.
+Turns the module's commit x site x framework_version x bitness into Targets, as the levels
+table of docs/user-guide.md says. Server levels are plain path arithmetic; SITE and APP read
+applicationHost.config (parsed by _apphost) for physical paths and for the application pool
+that picks the .NET root. What binds a target (the records above and below it down to the path
+it governs) is the configuration model's business (``_model.target_chain``).
 """
 
 from __future__ import annotations
@@ -70,7 +71,6 @@ class Target:
     commit: str
     framework_version: str  # v4.0 | v2.0
     bitness: int  # 64 | 32
-    ancestors: tuple[FileRef, ...]  # files above file (broadest first) whose locks bind it
     optional: bool  # bitness by default: an absent tree is skipped with a warning
     may_create: bool  # a site/app web.config may be created if its directory exists
 
@@ -125,6 +125,22 @@ def location_config_path(file: FileRef, location: str) -> str:
     return _join_config_path(file.config_path, segments)
 
 
+def path_level(apphost: AppHost | None, config_path: str) -> str | None:
+    """MACHINE, WEBROOT, SITE, APP or FOLDER for a config path; None when no site of that name is known."""
+    if not config_path_startswith(config_path, APPHOST_PATH):
+        return "MACHINE" if len(_config_segments(config_path)) == 1 else "WEBROOT"
+    segments = _config_segments(config_path)[3:]
+    if not segments:
+        return None
+    try:
+        site = apphost.site(segments[0]) if apphost is not None else None
+    except OptionError:
+        return None
+    if site is None:
+        return None
+    return "SITE" if len(segments) == 1 else "APP" if site.is_application(tuple(segments[1:])) else "FOLDER"
+
+
 # --- resolution -------------------------------------------------------------------------------
 
 
@@ -158,18 +174,13 @@ def server_file(level: str, framework_version: str, bitness: int) -> FileRef:
     return FileRef(path, level, MACHINE_PATH if level == "MACHINE" else WEBROOT_PATH)
 
 
-def _server_chain(framework_version: str, bitness: int) -> tuple[FileRef, FileRef]:
-    return server_file("MACHINE", framework_version, bitness), server_file("WEBROOT", framework_version, bitness)
-
-
 def _server_targets(commit, site, framework_version, bitnesses, bitness_given) -> list[Target]:
     location = normalise_site(site) if site else ""
     targets = []
     for bitness in bitnesses:
-        machine, webroot = _server_chain(framework_version, bitness)
-        file, ancestors = (machine, ()) if commit == "MACHINE" else (webroot, (machine,))
+        file = server_file(commit, framework_version, bitness)
         targets.append(Target(
-            file, location, location_config_path(file, location), commit, framework_version, bitness, ancestors,
+            file, location, location_config_path(file, location), commit, framework_version, bitness,
             # Only Framework64 may be missing on a sane server (32-bit Windows); a missing 32-bit
             # tree means that .NET is not installed, which the caller must report as an error.
             optional=not bitness_given,
@@ -221,15 +232,11 @@ def site_file(apphost: AppHost, site: Site, segments: tuple[str, ...]) -> FileRe
 def _site_targets(commit, site, apphost) -> list[Target]:
     iis_site, app = find_application(apphost, site)
     framework_version, bitness = pool_settings(apphost, app)[1:]
-    server = _server_chain(framework_version, bitness)
     if commit == "SITE":
-        file, ancestors = site_file(apphost, iis_site, ()), server
-        location = "/".join(app.path)
+        file, location = site_file(apphost, iis_site, ()), "/".join(app.path)
     else:
         file, location = site_file(apphost, iis_site, app.path), ""
-        between = [site_file(apphost, iis_site, app.path[:n]) for n in range(len(app.path))]
-        ancestors = (*server, *between)
-    return [Target(file, location, location_config_path(file, location), commit, framework_version, bitness, ancestors,
+    return [Target(file, location, location_config_path(file, location), commit, framework_version, bitness,
                    optional=False, may_create=True)]
 
 
@@ -276,6 +283,7 @@ __all__ = [
     "needs_apphost",
     "normalise_site",
     "parse_apphost",
+    "path_level",
     "physical_path",
     "pool_runtime",
     "resolve",

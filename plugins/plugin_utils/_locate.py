@@ -27,7 +27,7 @@ class Place:
 
     path: str  # normalised location path, "" for the file's own level
     location: Tag | None  # None: directly under <configuration>
-    group: Tag  # the <system.web> holding it
+    group: Tag  # the <system.web> holding it (the <configuration> or <location> for a top-level section)
     element: Tag
 
 
@@ -60,14 +60,19 @@ def locations(doc: ConfigDoc) -> list[Tag]:
     return doc.root.child_elements("location")
 
 
-def places(doc: ConfigDoc, element: str) -> list[Place]:
-    """Every definition of ``element`` in the file, top level first, in document order."""
+def places(doc: ConfigDoc, element: str, group: str | None = SECTION_GROUP) -> list[Place]:
+    """Every definition of ``element`` in the file, top level first, in document order.
+
+    ``group`` is the section group holding it (``system.web``), or None for a section that stands
+    directly in ``<configuration>`` or ``<location>`` (``connectionStrings``).
+    """
     found = []
     for path, location, container in _containers(doc, element):
-        for group in container.child_elements(SECTION_GROUP):
-            _refuse_wrong_case(doc, group, element)
-            for tag in group.child_elements(element):
-                found.append(Place(path, location, group, tag))
+        holders = [container] if group is None else container.child_elements(group)
+        for holder in holders:
+            _refuse_wrong_case(doc, holder, element)
+            for tag in holder.child_elements(element):
+                found.append(Place(path, location, holder, tag))
     return found
 
 

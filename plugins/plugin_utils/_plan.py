@@ -1,25 +1,28 @@
-"""Plan and render the edit of one config file, and prove the result reads back as planned.
+"""Plan and render the edit of one config file, prove it reads back, and judge it on the model.
 
 Private to the iis.aspnet collection: not a public API.
 
 Only the settings asked for are managed; everything else in the file, including other
-attributes of the same element, is left as it is.
+attributes of the same element, is left as it is. A planned change is judged the way the runtime
+would judge the configuration that results: the edited file is put into the configuration model
+(``_model``) in place of the original, and the value in effect at the path the target governs
+decides (locks, the section's declaration, the runtime's rules, connection strings by name).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ansible_collections.iis.aspnet.plugins.plugin_utils import _locate, _spec
-from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import ConfigError
-from ansible_collections.iis.aspnet.plugins.plugin_utils._guards import Layer, binding_places, check_declaration, check_element, check_locks
+from ansible_collections.iis.aspnet.plugins.plugin_utils import _locate, _model, _spec
+from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import ConfigError, OptionError
+from ansible_collections.iis.aspnet.plugins.plugin_utils._mask import mask_value
 from ansible_collections.iis.aspnet.plugins.plugin_utils._report import Change
 from ansible_collections.iis.aspnet.plugins.plugin_utils._splice import ElementEdit, render
-from ansible_collections.iis.aspnet.plugins.plugin_utils._xmlfile import ConfigDoc, parse_tree
+from ansible_collections.iis.aspnet.plugins.plugin_utils._xmlfile import ConfigDoc, parse, parse_tree
 
 # Settings are keyed (element, XML attribute), e.g. ("sessionState", "mode").
 Settings = dict[tuple[str, str], str]
+SECTIONS = {"sessionState": _model.SESSION_STATE, "sessionPageState": _model.PAGE_STATE}
 
 
 @dataclass
@@ -33,26 +36,25 @@ class FilePlan:
     changes: list[Change] = field(default_factory=list)
     created: bool = False  # the file did not exist and is written from scratch
     encoding: str = "utf-8"  # for showing a diff
+    base: ConfigDoc | None = None  # the file as read (or as created), for judging the change
+    overlays: list[_model.Overlay] = field(default_factory=list)  # the edit, as the model sees it
 
     @property
     def changed(self) -> bool:
         return self.created or self.after != self.before
 
 
-def plan_file(target: Layer, location: str, target_path: str, desired: Settings,
-              ancestors: Callable[[], list[Layer]] = list, framework_version: str = "v4.0") -> FilePlan:
-    """Plan ``desired`` at ``location`` in the target file; refuse anything unsafe or invalid.
+def plan_file(doc: ConfigDoc, location: str, desired: Settings) -> FilePlan:
+    """Plan ``desired`` at ``location`` in one file; refuse an element that is not really there.
 
-    ``target_path`` is the config path the setting governs. ``ancestors`` returns the files above
-    (broadest first); it is called only when something is to change, since locks, declarations
-    and inherited values matter only for a write and reading them costs remote calls.
+    Nothing above or below the file is looked at: :func:`judge` does that, and only when
+    something is to change, since reading those files costs remote calls.
     """
-    doc = target.doc
     location = _locate.normalise(location)
     edits, changes = [], []
     for element, values in _by_element(desired).items():
         slot = _locate.find(doc, location, element)
-        check_element(doc, slot.element)
+        _model.check_element(doc, slot.element)
         todo = [(xml, value) for xml, value in values if not _spec.same_value(
             _spec.attribute(xml, element), _current(slot, xml), value)]
         if todo:
@@ -60,11 +62,10 @@ def plan_file(target: Layer, location: str, target_path: str, desired: Settings,
             changes += [Change(doc.path, element, xml, _current(slot, xml), value) for xml, value in todo]
     if not edits:
         return FilePlan(doc.path, location, doc.data, doc.data, encoding=doc.encoding)
-    _check_allowed(target, location, target_path, edits, ancestors(), framework_version, desired)
-    text = render(doc, edits)[0]
-    after = doc.encode(text)
+    after = doc.encode(render(doc, edits)[0])
     verify(doc, after, location, edits)
-    return FilePlan(doc.path, location, doc.data, after, changes, encoding=doc.encoding)
+    return FilePlan(doc.path, location, doc.data, after, changes, encoding=doc.encoding, base=doc,
+                    overlays=[_overlay(doc, location, edit) for edit in edits])
 
 
 def verify(doc: ConfigDoc, after: bytes, location: str, edits: list[ElementEdit]) -> None:
@@ -79,33 +80,99 @@ def verify(doc: ConfigDoc, after: bytes, location: str, edits: list[ElementEdit]
         raise ConfigError(doc.path, f"internal error: the edited file would not parse ({exc.reason}); nothing written") from None
     for edit in edits:
         nodes = _locate.find_nodes(root, location, edit.element)
-        expected = dict(edit.slot.element.attrib) if edit.slot.element is not None else {}
-        expected.update(edit.values)
-        if len(nodes) != 1 or dict(nodes[0].attrib) != expected:
+        if len(nodes) != 1 or dict(nodes[0].attrib) != _attributes_after(edit):
             raise ConfigError(doc.path, f"internal error: <{edit.element}> does not read back as planned; nothing written")
 
 
-def effective_session_state(ancestors: list[Layer], target: Layer, location: str, target_path: str,
-                            desired: Settings) -> dict[str, str]:
-    """sessionState attributes in effect after the edit: inherited, then this element, then the plan."""
-    effective: dict[str, str] = {}
-    for _layer, place in binding_places(ancestors, target, target_path, "sessionState"):
-        effective.update(place.element.attrib)
-    slot = _locate.find(target.doc, location, "sessionState")
-    if slot.element is not None:
-        effective.update(slot.element.attrib)
-    effective.update({xml: value for (element, xml), value in desired.items() if element == "sessionState"})
-    return effective
+def _attributes_after(edit: ElementEdit) -> dict[str, str]:
+    expected = dict(edit.slot.element.attrib) if edit.slot.element is not None else {}
+    expected.update(edit.values)
+    return expected
 
 
-def _check_allowed(target, location, target_path, edits, ancestors, framework_version, desired) -> None:
-    for edit in edits:
-        check_declaration([*ancestors, target], target, location, edit.element)
-        check_locks(ancestors, target, target_path, edit.element, [name for name, _value in edit.values])
-    effective = effective_session_state(ancestors, target, location, target_path, desired)
-    errors = _spec.check_effective(effective, framework_version)
+def _overlay(doc: ConfigDoc, location: str, edit: ElementEdit) -> _model.Overlay:
+    """The edit as the model sees it: what ``verify`` proved the rendered bytes hold."""
+    slot = edit.slot
+    container = slot.container if slot.container is not None and slot.container.name == "location" else None
+    offset = (slot.element or slot.group or slot.container or doc.root).start
+    return _model.Overlay(doc.path, location, edit.element, _attributes_after(edit), slot.element, container, offset)
+
+
+# --- judging a planned change on the model ----------------------------------------------------
+
+
+def judge(plan: FilePlan, chain: _model.Chain, doc: _model.Doc) -> list[str]:
+    """Refuse what the runtime would refuse once ``plan`` is written; return warnings.
+
+    ``chain`` runs from MACHINE down to the path the target governs; ``doc`` reads the files of
+    the host as they are now. Refusals raise ConfigError or OptionError naming file or option.
+    """
+    base = plan.base if plan.base is not None else parse(plan.path, plan.before)
+    model = _model.Model(lambda path: base if path.casefold() == plan.path.casefold() else doc(path),
+                         overlays=plan.overlays)
+    changed = {(change.element, change.attribute): change.after for change in plan.changes}
+    evaluations = {}
+    for element in dict.fromkeys(element for element, _name in changed):
+        defaults = {attr.xml: attr.default for attr in _spec.ATTRIBUTES if attr.element == element}
+        evaluation = model.evaluate(chain, SECTIONS[element], defaults)
+        _refuse_placement(model, evaluation, plan, {name for owner, name in changed if owner == element})
+        evaluations[element] = evaluation
+    session = evaluations.get("sessionState") or model.evaluate(
+        chain, _model.SESSION_STATE, {attr.xml: attr.default for attr in _spec.ATTRIBUTES if attr.element == "sessionState"})
+    values = {name: text for name, (text, _origin) in session.values.items()}
+    warnings = _check_connection_strings(model, chain, changed, values)
+    errors, notes = _model.runtime_problems(model, chain, values)
     if errors:
-        raise ConfigError(target.doc.path, "the result would be rejected by ASP.NET: " + "; ".join(errors))
+        raise ConfigError(plan.path, "the result would be rejected by ASP.NET: " + "; ".join(errors))
+    return warnings + notes + _overridden(plan, evaluations, changed)
+
+
+def _ours(item: _model.Input, plan: FilePlan) -> bool:
+    return item.doc.path.casefold() == plan.path.casefold() and _locate.same_path(item.place.path, plan.location)
+
+
+def _refuse_placement(model: _model.Model, evaluation: _model.Evaluation, plan: FilePlan, names: set[str]) -> None:
+    """Locks, the section's declaration, and sections nobody can read on the way."""
+    for _item, exc in evaluation.opaque:
+        raise exc
+    name = evaluation.section.name
+    for item, locked, finding in evaluation.locked:
+        if _ours(item, plan) and (locked is None or locked & names):
+            raise ConfigError(plan.path, finding.message)
+    for item in evaluation.inputs:
+        if _ours(item, plan):
+            level = evaluation.chain.records[-1].level
+            problem = model.definition_problem(evaluation.chain, evaluation.section, item.place, level)
+            if problem is not None:
+                raise ConfigError(plan.path, f"<{name}> {problem}")
+
+
+def _check_connection_strings(model: _model.Model, chain: _model.Chain, changed: Settings, values: dict[str, str]) -> list[str]:
+    """A connection string written must be a valid literal or name an entry in effect whose value is valid."""
+    allow = _spec.same_value(_spec.attribute("allowCustomSqlDatabase"), values["allowCustomSqlDatabase"], "true")
+    names = [xml for xml in _spec.CONNECTION_STRINGS if ("sessionState", xml) in changed]
+    store = _model.read_store(model, chain, {xml: changed[("sessionState", xml)] for xml in names}, names)
+    for xml in names:
+        text = store.values[xml]
+        if xml in store.unchecked or _spec.is_registry(text):
+            continue
+        problem = _spec.literal_problem(xml, text, allow)
+        if problem:
+            raise OptionError(_spec.attribute(xml).option, store.labels.get(xml, "") + problem)
+    return store.notes
+
+
+def _overridden(plan: FilePlan, evaluations: dict[str, _model.Evaluation], changed: Settings) -> list[str]:
+    """Settings written here that a later input replaces at the path the target governs."""
+    warnings = []
+    for (element, name), value in changed.items():
+        evaluation = evaluations[element]
+        text, origin = evaluation.values.get(name, (value, None))
+        if origin is not None and not _ours(origin, plan):
+            warnings.append(f"{element} {name}={mask_value(name, value)} is written to {plan.path}, but "
+                            f"{evaluation.chain.config_path} runs {name}={mask_value(name, text)} from {origin.where()}, "
+                            "which comes after it")
+    return warnings
 
 
 def _current(slot: _locate.Slot, xml: str) -> str | None:
@@ -119,4 +186,4 @@ def _by_element(desired: Settings) -> dict[str, list[tuple[str, str]]]:
     return grouped
 
 
-__all__ = ["Settings", "FilePlan", "plan_file", "verify", "effective_session_state"]
+__all__ = ["Settings", "SECTIONS", "FilePlan", "plan_file", "verify", "judge"]

@@ -351,7 +351,7 @@ def _connection_warnings(service: ServiceResult, text: str | None) -> list[str]:
 
 
 def _server_address(text: str) -> tuple[str, int] | None:
-    if _spec.is_indirect(text) or _spec.state_connection_problem(text) is not None:
+    if _spec.is_registry(text) or _spec.state_connection_problem(text) is not None:
         return None
     rest = text[len("tcpip="):]
     host, port = (rest[1:].split("]:", 1) if rest.startswith("[") else rest.split(":", 1))

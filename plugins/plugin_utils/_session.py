@@ -4,7 +4,8 @@ Private to the iis.aspnet collection: not a public API.
 
 The host is reached only through a small reader (``Host``), so the same run serves the action
 plugin (remote reads through Ansible modules), the demo and the tests (a local tree). Each file is
-read at most once per run; the files above a target are read only when a change is planned.
+read at most once per run; the other files that govern a target's path (above it, and below it
+down to that path) are read only when a change is planned, to judge it on the model.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ansible_collections.iis.aspnet.plugins.plugin_utils import _levels, _spec, _xmlfile
+from ansible_collections.iis.aspnet.plugins.plugin_utils import _levels, _model, _spec, _xmlfile
 from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import ConfigError
-from ansible_collections.iis.aspnet.plugins.plugin_utils._guards import Layer
-from ansible_collections.iis.aspnet.plugins.plugin_utils._plan import FilePlan, Settings, plan_file
+from ansible_collections.iis.aspnet.plugins.plugin_utils._plan import FilePlan, Settings, judge, plan_file
 
 
 class Host(Protocol):
@@ -81,13 +81,16 @@ def plan_run(options: dict, host: Host, cache: FileCache | None = None, given: C
     given = set(given) if given is not None else {name for name, value in options.items() if value is not None}
     framework = options.get("framework_version") or _levels.DEFAULT_FRAMEWORK
     settings, warnings = _spec.desired_settings(options, framework)
-    apphost = _read_apphost(cache) if _levels.needs_apphost(options.get("commit"), options.get("site")) else None
-    targets = _levels.resolve(options.get("commit"), options.get("site"), framework, options.get("bitness"), apphost,
+    apphost = _Lazy(lambda: _read_apphost(cache))
+    targets = _levels.resolve(options.get("commit"), options.get("site"), framework, options.get("bitness"),
+                              apphost() if _levels.needs_apphost(options.get("commit"), options.get("site")) else None,
                               framework_given="framework_version" in given, bitness_given="bitness" in given)
     run = RunPlan(settings, targets, warnings=list(warnings))
     for target in targets:
         plan = _plan_target(target, settings, cache, run.warnings)
         if plan is not None:
+            if plan.changed:
+                run.warnings += judge(plan, _model.target_chain(target, apphost), cache.doc)
             run.files.append(plan)
     if targets and not run.files:
         first = targets[0]
@@ -113,10 +116,7 @@ def _plan_target(target: _levels.Target, settings: Settings, cache: FileCache, w
             warnings.append(f"{path} not found: the {target.bitness}-bit .NET {target.framework_version} tree is absent, skipped")
             return None
         doc, created = _new_file(target, cache), True
-    layer = _layer(target.file, doc)
-    plan = plan_file(layer, target.location, target.config_path, settings,
-                     ancestors=lambda: [_ancestor(ref, cache) for ref in target.ancestors if cache.doc(ref.path) is not None],
-                     framework_version=target.framework_version)
+    plan = plan_file(doc, target.location, settings)
     if created:
         plan.before, plan.created = b"", True
     return plan
@@ -133,12 +133,18 @@ def _new_file(target: _levels.Target, cache: FileCache) -> _xmlfile.ConfigDoc:
     return _xmlfile.parse(path, _xmlfile.minimal_document())
 
 
-def _ancestor(ref: _levels.FileRef, cache: FileCache) -> Layer:
-    return _layer(ref, cache.doc(ref.path))
+class _Lazy:
+    """A value computed on first use only (applicationHost.config costs a read)."""
 
+    def __init__(self, make) -> None:
+        self._make = make
+        self._done = False
+        self._value = None
 
-def _layer(ref: _levels.FileRef, doc: _xmlfile.ConfigDoc) -> Layer:
-    return Layer(doc, ref.config_path, ref.level, lambda location: _levels.location_config_path(ref, location))
+    def __call__(self):
+        if not self._done:
+            self._value, self._done = self._make(), True
+        return self._value
 
 
 __all__ = ["Host", "RunPlan", "FileCache", "plan_run"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import ipaddress
 import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import OptionError
@@ -25,6 +26,7 @@ INFINITE = "Infinite"  # exact case: TimeSpan*OrInfiniteConverter compares with 
 ONE_YEAR_MINUTES = 525600  # SessionStateModule.MAX_CACHE_BASED_TIMEOUT_MINUTES
 ONE_YEAR_MESSAGE = "For InProc and StateServer modes, the session timeout value cannot be larger than one year"
 CACHE_BASED_MODES = ("InProc", "StateServer")
+CONNECTION_STRINGS = ("stateConnectionString", "sqlConnectionString")
 
 
 @dataclass(frozen=True)
@@ -243,10 +245,10 @@ def _str_xml(attr: Attribute, value) -> str:
 
 
 def _string_problem(attr: Attribute, value: str) -> str | None:
-    if attr.xml == "stateConnectionString" and not is_indirect(value):
-        return state_connection_problem(value)
-    if attr.xml == "sqlConnectionString" and not is_indirect(value):
-        return sql_connection_problem(value)
+    """A connection string that cannot be a literal may still name a <connectionStrings> entry: the
+    writer judges those once the entries in effect at the target are known (``_plan``)."""
+    if attr.xml in CONNECTION_STRINGS and not is_registry(value) and not may_be_name(value):
+        return literal_problem(attr.xml, value)
     return None
 
 
@@ -299,9 +301,21 @@ def same_value(attr: Attribute, current: str | None, desired: str) -> bool:
 # Connection strings
 
 
-def is_indirect(value: str) -> bool:
-    """A ``registry:`` reference or the bare name of a <connectionStrings> entry (HandlerBase)."""
-    return bool(value.strip()) and (value[:9].lower() == "registry:" or "=" not in value)
+def is_registry(value: str) -> bool:
+    """A ``registry:`` reference (aspnet_setreg): only the host can read it (ConfigsHelper)."""
+    return value[:9].lower() == "registry:"
+
+
+def may_be_name(value: str) -> bool:
+    """Could be the name of a <connectionStrings> entry: a literal always holds ``=``."""
+    return bool(value.strip()) and "=" not in value
+
+
+def literal_problem(xml: str, value: str, allow_custom_database: bool | None = None) -> str | None:
+    """Why the runtime refuses ``value`` as a literal stateConnectionString or sqlConnectionString."""
+    if xml == "stateConnectionString":
+        return state_connection_problem(value)
+    return sql_connection_problem(value, allow_custom_database)
 
 
 def state_connection_problem(value: str) -> str | None:
@@ -460,7 +474,7 @@ def _given_rules(given: dict[str, str]) -> list[tuple[str, str]]:
     if "mode" in given and "timeout" in given:
         problems += _timeout_rule(given["mode"], given["timeout"])
     sql = given.get("sqlConnectionString")
-    if sql is not None and "allowCustomSqlDatabase" in given and not is_indirect(sql):
+    if sql is not None and "allowCustomSqlDatabase" in given and not is_registry(sql) and not may_be_name(sql):
         problem = sql_connection_problem(sql, given["allowCustomSqlDatabase"] == "true")
         if problem:
             problems.append(("sql_connection_string", problem))
@@ -481,11 +495,11 @@ def _warnings(settings: dict[tuple[str, str], str]) -> list[str]:
     if ("sessionState", "cookieSameSite") in settings:
         warnings.append("cookie_same_site: no IIS schema declares cookieSameSite, so IIS Manager and appcmd may "
                         "report it as an unknown attribute; ASP.NET on .NET Framework 4 reads it")
-    for xml in ("stateConnectionString", "sqlConnectionString"):
+    for xml in CONNECTION_STRINGS:
         value = settings.get(("sessionState", xml))
-        if value is not None and is_indirect(value):
-            warnings.append(f"{attribute(xml).option}: names a <connectionStrings> entry or a registry: "
-                            "reference; format not checked")
+        if value is not None and is_registry(value):
+            warnings.append(f"{attribute(xml).option}: a registry: reference, which only the host can read; format "
+                            "not checked")
     return warnings
 
 
@@ -494,30 +508,30 @@ def _combined(problems: list[tuple[str, str]]) -> OptionError:
     return OptionError(option, "; ".join([reason] + [f"{name}: {why}" for name, why in rest]))
 
 
-def check_effective(effective: dict[str, str], framework_version: str) -> list[str]:
+def check_effective(effective: dict[str, str], framework_version: str, *, labels: Mapping[str, str] | None = None,
+                    unchecked: Collection[str] = ()) -> list[str]:
     """Errors the runtime would raise for these sessionState values (absent -> schema default).
 
     Connection strings are checked only when the mode in effect uses them and no partition
-    resolver replaces them, as the runtime does.
+    resolver replaces them, as the runtime does. The caller passes them as the runtime reads them
+    (an entry's value when they name a <connectionStrings> entry), with ``labels`` saying where
+    each came from; those in ``unchecked`` (and registry: references) are not judged.
     """
     _check_framework(framework_version)
     values = {attr.xml: attr.default for attr in ATTRIBUTES if attr.element == "sessionState"}
     values.update(effective)
     problems = _timeout_rule(values["mode"], values["timeout"])
     if not values["partitionResolverType"]:
-        problems += _store_rules(values)
+        problems += _store_rules(values, labels or {}, unchecked)
     return [f"{option}: {reason}" for option, reason in problems]
 
 
-def _store_rules(values: dict[str, str]) -> list[tuple[str, str]]:
-    if values["mode"] == "StateServer" and not is_indirect(values["stateConnectionString"]):
-        problem = state_connection_problem(values["stateConnectionString"])
-        return [("state_connection_string", problem)] if problem else []
-    if values["mode"] == "SQLServer" and not is_indirect(values["sqlConnectionString"]):
-        allow = _net_bool(values["allowCustomSqlDatabase"]) is True
-        problem = sql_connection_problem(values["sqlConnectionString"], allow)
-        return [("sql_connection_string", problem)] if problem else []
-    return []
+def _store_rules(values: dict[str, str], labels: Mapping[str, str], unchecked: Collection[str]) -> list[tuple[str, str]]:
+    xml = {"StateServer": "stateConnectionString", "SQLServer": "sqlConnectionString"}.get(values["mode"])
+    if xml is None or xml in unchecked or is_registry(values[xml]):
+        return []
+    problem = literal_problem(xml, values[xml], _net_bool(values["allowCustomSqlDatabase"]) is True)
+    return [(attribute(xml).option, labels.get(xml, "") + problem)] if problem else []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -614,6 +628,7 @@ def _strip_descriptions(spec: dict) -> dict:
 
 __all__ = [
     "FRAMEWORKS", "BITNESS_DIRS", "COMMITS", "INFINITE", "ONE_YEAR_MINUTES", "ONE_YEAR_MESSAGE", "Attribute",
-    "ATTRIBUTES", "attribute", "to_xml", "same_value", "is_indirect", "state_connection_problem",
+    "ATTRIBUTES", "CONNECTION_STRINGS", "attribute", "to_xml", "same_value", "is_registry", "may_be_name",
+    "literal_problem", "state_connection_problem",
     "sql_connection_problem", "connection_pairs", "desired_settings", "check_effective", "option_spec",
 ]

@@ -37,8 +37,11 @@ except ImportError as exc:  # ansible-test's import sanity test runs without lxm
 # controller's memory.
 MAX_BYTES = 64 * 1024 * 1024
 
-# Only these elements are descended into: everything we read or edit lives below them.
-CONTAINERS = frozenset({"configuration", "location", "system.web", "configSections", "sectionGroup"})
+# Only these elements are descended into: everything we read or edit lives below them
+# (connectionStrings: its entries resolve connection strings given by name).
+CONTAINERS = frozenset({"configuration", "location", "system.web", "configSections", "sectionGroup", "connectionStrings"})
+# Parents of sections: a section's first child tells whether it is encrypted (<EncryptedData>).
+_SECTION_PARENTS = frozenset({"system.web", "configuration", "location"})
 # Descended into only when first needed: a file can hold thousands of <location>s, and a run
 # looks inside the few that can hold the section it is after (see ConfigDoc.mentions).
 LAZY = frozenset({"location"})
@@ -373,7 +376,7 @@ def _cross_check(path: str, text: str, tag: Tag, node, attributes: bool = True) 
                                 f"tokenizer saw <{tag.name}>, parser saw <{_local_name(node)}>")
     if attributes:
         tag.attrib = dict(node.attrib)
-        if tag.parent is not None and tag.parent.name == "system.web":
+        if tag.parent is not None and tag.parent.name in _SECTION_PARENTS:
             # Only a section needs it (an <EncryptedData> child); skipped elsewhere for speed.
             first = next(node.iterchildren(etree.Element), None)
             tag.first_child = None if first is None else _local_name(first)

@@ -16,7 +16,8 @@ CASES = [
     (MACHINE, "", "", ("MACHINE", "MACHINE")),
     (MACHINE, "S", "", ("MACHINE", "MACHINE/WEBROOT/APPHOST/S")),
     (MACHINE, "S/a", "", ("MACHINE", TARGET)),
-    (MACHINE, "s/A", "", ("MACHINE", "MACHINE/WEBROOT/APPHOST/s/A")),  # location paths compare case-insensitively
+    # Location paths compare case-insensitively; the source names the config path as IIS spells it.
+    (MACHINE, "s/A", "", ("MACHINE", TARGET)),
     (MACHINE, "S/b", "", NO),
     (MACHINE, "S/a/deeper", "", NO),
     (MACHINE, "", INHERIT_OFF, NO),

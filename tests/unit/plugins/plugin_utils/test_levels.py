@@ -1,4 +1,4 @@
-"""Unit tests for _levels: DESIGN 2.1's levels table, ancestors, location config paths."""
+"""Unit tests for _levels: the levels table (docs/user-guide.md), the files governing each target, location config paths."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from ansible_collections.iis.aspnet.plugins.plugin_utils import _model
 from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import OptionError
 from ansible_collections.iis.aspnet.plugins.plugin_utils._levels import (
     APPHOST_CONFIG,
@@ -103,11 +104,14 @@ def test_server_levels(commit, site, location, fw, fw_expected, bitness, bitness
     expected = []
     for bits in bitness_expected:
         file = machine(fw_expected, bits) if level == "MACHINE" else webroot(fw_expected, bits)
-        ancestors = () if level == "MACHINE" else (machine(fw_expected, bits),)
         config_path = f"{SITES}/{location}" if location else file.config_path
-        expected.append(Target(file, location, config_path, level, fw_expected, bits, ancestors,
-                               optional=not given, may_create=False))
+        expected.append(Target(file, location, config_path, level, fw_expected, bits, optional=not given, may_create=False))
     assert targets == expected
+    for target in targets if not location else ():
+        # A server level is governed by machine.config, and by the root web.config for WEBROOT.
+        chain = _model.target_chain(target, lambda: None)
+        assert chain.files == ([machine(target.framework_version, target.bitness)] + (
+            [] if level == "MACHINE" else [webroot(target.framework_version, target.bitness)]))
 
 
 def test_server_level_ignores_apphost_and_keeps_site_case(apphost):
@@ -169,40 +173,43 @@ ADMIN_FILE = FileRef("D:\\apps\\shop\\admin\\web.config", "FOLDER", f"{SITES}/De
 API_FILE = FileRef("C:\\Program Files\\Api\\web.config", "APP", f"{SITES}/Default Web Site/shop/admin/api")
 
 
-@pytest.mark.parametrize(("commit", "site", "file", "location", "config_path", "fw", "bits", "ancestors"), [
-    ("SITE", "Default Web Site", ROOT_FILE, "", f"{SITES}/Default Web Site", "v4.0", 64, ()),
-    ("APP", "Default Web Site", ROOT_FILE, "", f"{SITES}/Default Web Site", "v4.0", 64, ()),
-    (None, "Default Web Site", ROOT_FILE, "", f"{SITES}/Default Web Site", "v4.0", 64, ()),
-    ("SITE", "Default Web Site/shop", ROOT_FILE, "shop", f"{SITES}/Default Web Site/shop", "v2.0", 64, ()),
+# chain: the site's files that govern the target's path, from the site root down to that path (a
+# SITE target's <location> is followed by the application's own web.config, which comes after it).
+@pytest.mark.parametrize(("commit", "site", "file", "location", "config_path", "fw", "bits", "chain"), [
+    ("SITE", "Default Web Site", ROOT_FILE, "", f"{SITES}/Default Web Site", "v4.0", 64, (ROOT_FILE,)),
+    ("APP", "Default Web Site", ROOT_FILE, "", f"{SITES}/Default Web Site", "v4.0", 64, (ROOT_FILE,)),
+    (None, "Default Web Site", ROOT_FILE, "", f"{SITES}/Default Web Site", "v4.0", 64, (ROOT_FILE,)),
+    ("SITE", "Default Web Site/shop", ROOT_FILE, "shop", f"{SITES}/Default Web Site/shop", "v2.0", 64,
+     (ROOT_FILE, SHOP_FILE)),
     ("APP", "Default Web Site/shop", SHOP_FILE, "", f"{SITES}/Default Web Site/shop", "v2.0", 64,
-     (ROOT_FILE,)),
+     (ROOT_FILE, SHOP_FILE)),
     ("SITE", "Default Web Site/shop/admin/api", ROOT_FILE, "shop/admin/api",
-     f"{SITES}/Default Web Site/shop/admin/api", "v4.0", 32, ()),
+     f"{SITES}/Default Web Site/shop/admin/api", "v4.0", 32, (ROOT_FILE, SHOP_FILE, ADMIN_FILE, API_FILE)),
     # Two application levels deep, through a plain folder: every web.config on the way binds.
     ("APP", "Default Web Site/shop/admin/api", API_FILE, "", f"{SITES}/Default Web Site/shop/admin/api",
-     "v4.0", 32, (ROOT_FILE, SHOP_FILE, ADMIN_FILE)),
+     "v4.0", 32, (ROOT_FILE, SHOP_FILE, ADMIN_FILE, API_FILE)),
     # Site names and application paths as IIS spells them, whatever the case given.
     ("APP", "default web site/SHOP/", SHOP_FILE, "", f"{SITES}/Default Web Site/shop", "v2.0", 64,
-     (ROOT_FILE,)),
+     (ROOT_FILE, SHOP_FILE)),
     ("SITE", "intranet", FileRef("D:\\Sites\\Intranet\\web.config", "SITE", f"{SITES}/Intranet"), "",
-     f"{SITES}/Intranet", "v4.0", 32, ()),
+     f"{SITES}/Intranet", "v4.0", 32, (FileRef("D:\\Sites\\Intranet\\web.config", "SITE", f"{SITES}/Intranet"),)),
 ])
 @pytest.mark.parametrize(("fw_given", "bitness_given"), [(None, None), ("v4.0", [64, 32]), ("v2.0", [32])])
-def test_site_levels(apphost, commit, site, file, location, config_path, fw, bits, ancestors,
+def test_site_levels(apphost, commit, site, file, location, config_path, fw, bits, chain,
                      fw_given, bitness_given):
     # For SITE and APP the application pool decides framework and bitness, whatever was given.
     targets = resolve(commit, site, fw_given, bitness_given, apphost,
                       framework_given=fw_given is not None, bitness_given=bitness_given is not None)
-    expected = Target(file, location, config_path, commit or "APP", fw, bits,
-                      (machine(fw, bits), webroot(fw, bits), *ancestors), optional=False, may_create=True)
+    expected = Target(file, location, config_path, commit or "APP", fw, bits, optional=False, may_create=True)
     assert targets == [expected]
+    assert _model.target_chain(targets[0], lambda: apphost).files == [machine(fw, bits), webroot(fw, bits), *chain]
 
 
 def test_no_managed_code_pool_uses_the_defaults_root(apphost):
     (target,) = resolve("APP", "Default Web Site/tools", None, None, apphost)
     assert (target.framework_version, target.bitness) == ("v4.0", 64)
     assert target.file.path == "C:\\inetpub\\wwwroot\\tools\\web.config"
-    assert target.ancestors[-1] == ROOT_FILE
+    assert _model.target_chain(target, lambda: apphost).files[-2] == ROOT_FILE
 
 
 @pytest.mark.parametrize("commit", ["SITE", "APP", None])
@@ -339,7 +346,9 @@ def _on_sample(windows_path: str) -> Path:
 
 @pytest.mark.parametrize(("commit", "site", "file", "location", "fw", "bits", "ancestor_files"), [
     ("SITE", "Default Web Site", "C:\\inetpub\\wwwroot\\web.config", "", "v4.0", 64, []),
-    ("SITE", "Default Web Site/shop", "C:\\inetpub\\wwwroot\\web.config", "shop", "v4.0", 64, []),
+    # The <location path="shop"> in the site's web.config is followed by the shop's own web.config.
+    ("SITE", "Default Web Site/shop", "C:\\inetpub\\wwwroot\\web.config", "shop", "v4.0", 64,
+     ["C:\\inetpub\\wwwroot\\web.config"]),
     ("APP", "Default Web Site/shop", "C:\\inetpub\\shop\\web.config", "", "v4.0", 64,
      ["C:\\inetpub\\wwwroot\\web.config"]),
     ("APP", "Intranet/hr", "D:\\Sites\\Intranet\\HR\\web.config", "", "v4.0", 32,
@@ -349,11 +358,12 @@ def _on_sample(windows_path: str) -> Path:
 def test_sample_server_sites(sample_apphost, commit, site, file, location, fw, bits, ancestor_files):
     (target,) = resolve(commit, site, None, None, sample_apphost)
     assert (target.file.path, target.location, target.framework_version, target.bitness) == (file, location, fw, bits)
-    assert [a.path for a in target.ancestors] == [machine(fw, bits).path, webroot(fw, bits).path, *ancestor_files]
+    governing = [ref.path for ref in _model.target_chain(target, lambda: sample_apphost).files]
+    assert governing[:-1] == [machine(fw, bits).path, webroot(fw, bits).path, *ancestor_files]
     # Every file the levels name exists in the sample tree (Windows matches names case-insensitively),
     # except Intranet/hr's web.config, left out on purpose: the target may be created in its folder.
-    for ref in target.ancestors:
-        assert _on_sample(ref.path).is_file(), ref.path
+    for path in governing[:-1]:
+        assert _on_sample(path).is_file(), path
     assert _on_sample(target.file.path).is_file() or _on_sample(win_dirname(target.file.path)).is_dir()
 
 

@@ -6,26 +6,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.iis.aspnet.plugins.plugin_utils import _guards, _locate, _plan, _xmlfile
+from ansible_collections.iis.aspnet.plugins.plugin_utils import _locate, _model, _plan, _xmlfile
 from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import ConfigError
 from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.engine_helpers import changed_region, config
 
 WEBROOT = "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\Config\\web.config"
 MACHINE = "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\Config\\machine.config"
-OWN = "MACHINE/WEBROOT"
 
 
-def layer(data: bytes, path=WEBROOT, own=OWN, level="WEBROOT"):
-    doc = _xmlfile.parse(path, data)
-    return _guards.Layer(doc, own, level, lambda p: f"MACHINE/WEBROOT/APPHOST/{p}" if _locate.normalise(p) else own)
+def layer(data: bytes, path=WEBROOT):
+    return _xmlfile.parse(path, data)
 
 
-def machine(body: str):
-    return layer(config(body), MACHINE, "MACHINE", "MACHINE")
-
-
-def no_ancestors_expected():
-    raise AssertionError("files above the target were read although nothing changes")
+def judged(plan, machine_body: str):
+    """Judge a planned root web.config change on the model, machine.config holding ``machine_body``."""
+    docs = {MACHINE.casefold(): _xmlfile.parse(MACHINE, config(machine_body)), WEBROOT.casefold(): _xmlfile.parse(WEBROOT, plan.before)}
+    return _plan.judge(plan, _model.server_chain("v4.0", 64), lambda path: docs.get(path.casefold()))
 
 
 STATE = "  <system.web>\n    <sessionState mode=\"InProc\" timeout=\"20\" cookieless=\"UseCookies\" compressionEnabled=\"True\" />\n  </system.web>\n"
@@ -40,13 +36,13 @@ IN_LINE = [
 @pytest.mark.parametrize("desired", IN_LINE)
 def test_nothing_to_do_reads_nothing_above_and_keeps_bytes(desired):
     data = config(STATE)
-    plan = _plan.plan_file(layer(data), "", OWN, desired, ancestors=no_ancestors_expected)
+    plan = _plan.plan_file(layer(data), "", desired)
     assert not plan.changed and plan.changes == [] and plan.after is data
 
 
 def test_a_change_touches_only_what_is_asked():
     data = config(STATE)
-    plan = _plan.plan_file(layer(data), "", OWN, {("sessionState", "mode"): "StateServer", ("sessionState", "timeout"): "20"})
+    plan = _plan.plan_file(layer(data), "", {("sessionState", "mode"): "StateServer", ("sessionState", "timeout"): "20"})
     assert [(c.attribute, c.before, c.after) for c in plan.changes] == [("mode", "InProc", "StateServer")]
     assert plan.after == data.replace(b'mode="InProc"', b'mode="StateServer"')
 
@@ -54,8 +50,8 @@ def test_a_change_touches_only_what_is_asked():
 def test_applying_twice_equals_applying_once():
     desired = {("sessionState", "mode"): "SQLServer", ("sessionState", "timeout"): "600000",
                ("sessionPageState", "historySize"): "4"}
-    first = _plan.plan_file(layer(config("  <appSettings />\n")), "Default Web Site", OWN + "/APPHOST/Default Web Site", desired)
-    second = _plan.plan_file(layer(first.after), "Default Web Site", OWN + "/APPHOST/Default Web Site", desired)
+    first = _plan.plan_file(layer(config("  <appSettings />\n")), "Default Web Site", desired)
+    second = _plan.plan_file(layer(first.after), "Default Web Site", desired)
     assert first.changed and not second.changed and second.after == first.after
 
 
@@ -78,15 +74,12 @@ RULES = [
 @pytest.mark.parametrize("case, body, machine_body, desired, refusal", RULES, ids=[row[0] for row in RULES])
 def test_rules_judge_the_value_in_effect(case, body, machine_body, desired, refusal):
     data = config(body)
-
-    def ancestors():
-        return [machine(machine_body)]
-
     if refusal is None:
-        assert _plan.plan_file(layer(data), "", OWN, desired, ancestors=ancestors).changed
+        plan = _plan.plan_file(layer(data), "", desired)
+        assert plan.changed and judged(plan, machine_body) == []
         return
     with pytest.raises(ConfigError) as info:
-        _plan.plan_file(layer(data), "", OWN, desired, ancestors=ancestors)
+        judged(_plan.plan_file(layer(data), "", desired), machine_body)
     assert refusal in info.value.reason
 
 
@@ -127,8 +120,7 @@ def documents(draw):
 @given(documents())
 def test_property_bytes_outside_the_edit_stay_and_the_plan_reads_back(case):
     data, location, desired = case
-    target_path = f"{OWN}/APPHOST/{location}" if location else OWN
-    plan = _plan.plan_file(layer(data), location, target_path, desired)
+    plan = _plan.plan_file(layer(data), location, desired)
     doc = _xmlfile.parse(WEBROOT, plan.after)
     for (element, name), value in desired.items():
         assert _locate.find(doc, location, element).element.get(name) == value
@@ -139,5 +131,5 @@ def test_property_bytes_outside_the_edit_stay_and_the_plan_reads_back(case):
         # changed region lies inside the configuration element (never in the prolog or after it).
         assert len(before.encode(before.text[:before.root.head_end])) <= start
         assert end_before <= len(before.encode(before.text[:before.root.close_start]))
-    again = _plan.plan_file(layer(plan.after), location, target_path, desired)
+    again = _plan.plan_file(layer(plan.after), location, desired)
     assert not again.changed and again.after == plan.after

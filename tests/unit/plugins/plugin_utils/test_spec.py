@@ -241,12 +241,11 @@ def test_desired_settings_keeps_only_given_attributes_and_ignores_other_options(
 
 WARNED = [
     ({"cookie_same_site": "Strict"}, ["cookie_same_site: no IIS schema declares cookieSameSite"]),
-    ({"state_connection_string": "StateConn"},
-     ["state_connection_string: names a <connectionStrings> entry or a registry: reference; format not checked"]),
+    # A name is judged once the <connectionStrings> entries in effect at the target are known (_plan).
+    ({"state_connection_string": "StateConn"}, []),
     ({"sql_connection_string": "registry:HKLM\\SOFTWARE\\App\\ASPNET_SETREG,sqlConnectionString"},
-     ["sql_connection_string: names a <connectionStrings> entry or a registry: reference; format not checked"]),
-    ({"sql_connection_string": "SessionDb", "allow_custom_sql_database": False},  # a name: catalog unknown
-     ["sql_connection_string: names a <connectionStrings> entry"]),
+     ["sql_connection_string: a registry: reference, which only the host can read; format not checked"]),
+    ({"sql_connection_string": "SessionDb", "allow_custom_sql_database": False}, []),
 ]
 
 
@@ -328,8 +327,10 @@ EFFECTIVE = [
     ({"mode": "StateServer", "stateConnectionString": "tcpip=state01:42424"}, []),
     ({"mode": "StateServer", "stateConnectionString": "tcp=state01:42424"},
      ["state_connection_string: must start with 'tcpip='"]),
-    ({"mode": "StateServer", "stateConnectionString": "state01:42424"}, []),  # no '=': may name an entry
-    ({"mode": "StateServer", "stateConnectionString": "StateConn"}, []),  # a <connectionStrings> name
+    # Values come as the runtime reads them (a name already replaced by its entry's value): a
+    # value that named no entry is parsed literally and refused (HandlerBase.CheckAndReadConnectionString).
+    ({"mode": "StateServer", "stateConnectionString": "state01:42424"}, ["state_connection_string: must start with 'tcpip='"]),
+    ({"mode": "StateServer", "stateConnectionString": "StateConn"}, ["state_connection_string: must start with 'tcpip='"]),
     ({"mode": "StateServer", "stateConnectionString": "bad", "partitionResolverType": "App.Resolver, App"}, []),
     ({"mode": "InProc", "stateConnectionString": "tcp=state01"}, []),  # unused by InProc
     ({"mode": "SQLServer", "sqlConnectionString": "server=db;Initial Catalog=S"},
@@ -351,6 +352,13 @@ def test_check_effective(effective, expected):
     assert len(errors) == len(expected)
     for error, start in zip(errors, expected):
         assert error.startswith(start)
+
+
+def test_check_effective_labels_and_unchecked_connection_strings():
+    values = {"mode": "StateServer", "stateConnectionString": "StateConn"}
+    assert check_effective(values, "v4.0", unchecked=["stateConnectionString"]) == []
+    (error,) = check_effective(values, "v4.0", labels={"stateConnectionString": "names the entry X, whose value "})
+    assert error.startswith("state_connection_string: names the entry X, whose value must start with 'tcpip='")
 
 
 def test_check_effective_refuses_an_unknown_framework():
