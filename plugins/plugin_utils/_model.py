@@ -558,7 +558,7 @@ class _Locks:
         for path, denied, file, where in reversed(self.modes):
             if file != item.doc.path.casefold() and config_path_startswith(item.config_path, path):
                 if denied:
-                    return None, f"{name} is locked for {item.config_path} by {where}"
+                    return None, f"{name} is locked by {where}"
                 break
         attributes = set(item.attributes())
         for earlier in reversed(self.elements):
