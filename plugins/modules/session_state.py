@@ -164,8 +164,10 @@ options:
     description:
       - 'Address of the ASP.NET State Service for O(mode=StateServer) (C(stateConnectionString)): V(tcpip=<host>:<port>)
         or V(tcpip=[<IPv6 address>]:<port>), with the case-sensitive prefix V(tcpip=) and a port from
-        1 to 65535. It may instead name a C(<connectionStrings>) entry or be a V(registry:) reference:
-        then it is accepted without a format check, with a warning. Ignored by the runtime when O(partition_resolver_type)
+        1 to 65535. It may instead name a C(<connectionStrings>) entry in effect at the target, as the
+        runtime first looks the value up by name: the entry''s connection string must then have that form
+        (it is never printed); a value without V(=) that names no entry is refused. A V(registry:) reference
+        is accepted without a check, with a warning. Ignored by the runtime when O(partition_resolver_type)
         is set. Schema default: V(tcpip=loopback:42424).'
     type: str
   state_network_timeout:
@@ -176,11 +178,12 @@ options:
   sql_connection_string:
     description:
       - 'SqlClient connection string for O(mode=SQLServer) (C(sqlConnectionString)), or the name of a
-        C(<connectionStrings>) entry, or a V(registry:) reference (those two are accepted without checks,
-        with a warning). Unless O(allow_custom_sql_database) is true it must not name a database (C(Database),
-        C(Initial Catalog), C(AttachDbFileName)): the runtime adds C(Initial Catalog=ASPState) itself
-        and refuses the string otherwise. Never logged; passwords are masked in changes, diffs and appcmd
-        lines. Schema default: V(data source=localhost;Integrated Security=SSPI).'
+        C(<connectionStrings>) entry in effect at the target (whose connection string is then checked
+        the same way), or a V(registry:) reference (accepted without checks, with a warning). Unless O(allow_custom_sql_database)
+        is true it must not name a database (C(Database), C(Initial Catalog), C(AttachDbFileName)): the
+        runtime adds C(Initial Catalog=ASPState) itself and refuses the string otherwise. Never logged;
+        passwords are masked in changes, diffs and appcmd lines. Schema default: V(data source=localhost;Integrated
+        Security=SSPI).'
     type: str
   sql_command_timeout:
     description:

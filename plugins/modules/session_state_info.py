@@ -12,9 +12,11 @@ short_description: Report the ASP.NET session state in effect on IIS servers, an
 version_added: 0.1.0
 description:
   - For the server level (each .NET framework and bitness), each IIS site and each application, reports the value in effect of
-    every C(<system.web><sessionState>) and C(<sessionPageState>) attribute, merged the way the .NET configuration system
-    merges it - machine.config, then the root web.config, then the web.config files down the URL path, honouring
-    C(<location path>) in any of them (and C(inheritInChildApplications)), with the schema default where nothing sets it.
+    every C(<system.web><sessionState>) and C(<sessionPageState>) attribute, computed the way the .NET configuration system
+    computes it - for each configuration path from C(MACHINE) down, the parent path's result, then every C(<location path>)
+    aimed at that path from the files above (oldest first), then the path's own web.config; C(inheritInChildApplications)
+    stops at child applications; the schema default where nothing sets a value. The collection's docs/configuration-model.md
+    states the rules and their sources.
   - Each value carries its provenance - file, level, C(<location>) path (or null) and the configuration path the definition
     targets - or null when it is the schema default.
   - The machine.config and root web.config above a site or application are those of its application pool (runtime version
@@ -22,9 +24,10 @@ description:
   - Session settings in applicationHost.config are listed under RV(ignored), never merged - ASP.NET does not read
     C(system.web) from that file, although IIS Manager shows it.
   - Findings report what the configuration alone shows to be wrong - values the runtime refuses, a C(cookieless) in the
-    wrong case, a timeout above one year with InProc or StateServer, sessionState below application level, two definitions
-    for one path in one file, settings that differ between the 64-bit and 32-bit root web.config, StateServer without a
-    running, automatic C(aspnet_state) service.
+    wrong case, a timeout above one year with InProc or StateServer, a connection string the runtime refuses once looked up
+    as a C(<connectionStrings>) name, sessionState below application level, a definition a broader level locks, a
+    C(<location>) the runtime refuses, two definitions for one path in one file, settings that differ between the 64-bit and
+    32-bit root web.config, StateServer without a running, automatic C(aspnet_state) service.
   - This module is implemented as an action plugin; the merge runs on the controller. It reads each file once per host,
     whatever the number of sites, with M(ansible.builtin.slurp) (on Windows hosts), or the builtin M(ansible.builtin.slurp),
     M(ansible.builtin.stat) and M(ansible.builtin.find) under O(image_root). It never writes.
@@ -149,7 +152,7 @@ levels:
           with C(value) (the text in effect; passwords masked) and C(source).
         - C(source) is null for a schema default, else a dict with C(file), C(level) (V(MACHINE), V(WEBROOT), V(SITE),
           V(APP) or V(FOLDER)), C(location) (the C(<location path>) as written, or null at the top of the file),
-          C(config_path) (the path the definition targets) and C(line).
+          C(config_path) (the configuration path the definition is applied at, as IIS spells it) and C(line).
         - .NET 4-only attributes are absent for V(v2.0) levels.
       type: dict
       sample:
@@ -202,8 +205,9 @@ findings:
     rule:
       description:
         - V(invalid-value), V(unrecognized-attribute), V(wrong-case-element), V(duplicate-definition),
-          V(beyond-application), V(runtime-rejects), V(not-inspectable), V(unreadable), V(ignored-apphost),
-          V(bitness-differs) or V(state-service).
+          V(beyond-application), V(definition-not-allowed), V(invalid-location), V(locked), V(runtime-rejects),
+          V(unresolved-connection-string), V(not-inspectable), V(unreadable), V(ignored-apphost), V(bitness-differs) or
+          V(state-service).
       type: str
       sample: beyond-application
     severity:
