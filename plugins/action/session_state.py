@@ -13,7 +13,8 @@ from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.iis.aspnet.plugins.plugin_utils import _mask, _report, _service, _session, _spec, _transport
+from ansible_collections.iis.aspnet.plugins.action.session_state_info import host_transport
+from ansible_collections.iis.aspnet.plugins.plugin_utils import _mask, _report, _service, _session, _spec
 from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import EngineError, OptionError, PartialWrite
 
 WINDOWS_SERVICE_DEFAULT = {"state": "started", "start_mode": "auto"}
@@ -78,11 +79,7 @@ class ActionModule(ActionBase):
         return execute
 
     def _transport(self, args: dict, windows: bool, execute):
-        if windows:
-            if args.get("image_root"):
-                raise OptionError("image_root", "is for POSIX hosts holding a Windows tree; on a Windows host leave it out")
-            return _transport.WindowsTransport(execute, self._put)
-        return _transport.ImageTransport(execute, self._put, args["image_root"])
+        return host_transport(args, windows, execute, self._put)
 
     def _put(self, data: bytes) -> str:
         """Upload bytes to the remote temp dir, made on the first call only."""

@@ -12,14 +12,16 @@ from __future__ import annotations
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.iis.aspnet.plugins.plugin_utils import _effective, _levels, _mask, _service, _session, _spec, _transport, _xmlfile
-from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import ConfigError, EngineError, OptionError
+from ansible_collections.iis.aspnet.plugins.plugin_utils import _effective, _levels, _mask, _service, _session, _spec, _transport
+from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import EngineError, OptionError
 
 ARGUMENT_SPEC = {
     "site": {"type": "raw"},
     "framework_version": {"type": "str", "choices": list(_spec.FRAMEWORKS)},
     "bitness": {"type": "list", "elements": "int", "choices": [64, 32]},
     "image_root": {"type": "path"},
+    "image_environment": {"type": "dict"},
+    "image_shares": {"type": "dict"},
     "include_service": {"type": "bool", "default": True},
 }
 NOT_APPLICABLE = {"name": _service.SERVICE, "applicable": False,
@@ -50,7 +52,7 @@ class ActionModule(ActionBase):
         windows = getattr(self._connection._shell, "_IS_WINDOWS", False)
         sites = site_list(args.get("site"))
         cache = _session.FileCache(self._transport(args, windows, task_vars))
-        apphost, apphost_doc = read_apphost(cache, required=sites is not None)
+        apphost, apphost_doc = _session.read_apphost(cache, required=sites is not None)
         service = None
         facts = None
         if windows and args["include_service"]:
@@ -62,7 +64,7 @@ class ActionModule(ActionBase):
             frameworks=[args["framework_version"]] if args.get("framework_version") else list(_spec.FRAMEWORKS),
             bitnesses=args.get("bitness") or list(_levels.DEFAULT_BITNESS),
             explicit=bool(args.get("framework_version") or args.get("bitness")), service=service,
-            folders=args.get("folders", True))
+            folders=args.get("folders", True), layout=_session.layout_of(cache.host))
         return {**report, "service": facts, "files_read": cache.reads}
 
     def _executor(self, task_vars: dict):
@@ -71,14 +73,23 @@ class ActionModule(ActionBase):
         return execute
 
     def _transport(self, args: dict, windows: bool, task_vars: dict):
-        execute = self._executor(task_vars)
-        if windows:
-            if args.get("image_root"):
-                raise OptionError("image_root", "is for POSIX hosts holding a Windows tree; on a Windows host leave it out")
-            return _transport.WindowsTransport(execute, refuse_upload)
-        if not args.get("image_root"):
-            raise OptionError("image_root", "required on a host that is not Windows: it names the directory holding the Windows tree")
-        return _transport.ImageTransport(execute, refuse_upload, args["image_root"])
+        return host_transport(args, windows, self._executor(task_vars), refuse_upload)
+
+
+def host_transport(args: dict, windows: bool, execute, put) -> _transport.Transport:
+    """The transport of the host's family, with its layout (where Windows is, how paths expand)."""
+    image_options = [name for name in ("image_root", "image_environment", "image_shares") if args.get(name)]
+    if windows:
+        if image_options:
+            raise OptionError(image_options[0], "is for POSIX hosts holding a Windows tree; on a Windows host leave it out")
+        transport = _transport.WindowsTransport(execute, put)
+        transport.layout = _levels.Layout.windows()
+        return transport
+    if not args.get("image_root"):
+        raise OptionError("image_root", "required on a host that is not Windows: it names the directory holding the Windows tree")
+    transport = _transport.ImageTransport(execute, put, args["image_root"])
+    transport.layout = _levels.Layout.image(args.get("image_environment"), args.get("image_shares"))
+    return transport
 
 
 def refuse_upload(data: bytes) -> str:
@@ -93,17 +104,6 @@ def site_list(value) -> list[str] | None:
     if not values or not all(isinstance(item, str) for item in values):
         raise OptionError("site", "must be a site or application path, or a non-empty list of them")
     return [_levels.normalise_site(item) for item in values]
-
-
-def read_apphost(cache: _session.FileCache, required: bool):
-    """The parsed applicationHost.config (model and document), or (None, None) when IIS is absent."""
-    data = cache.read(_levels.APPHOST_CONFIG)
-    if data is None:
-        if required:
-            raise ConfigError(_levels.APPHOST_CONFIG, "not found: IIS is not installed, so sites cannot be resolved")
-        return None, None
-    model = _levels.parse_apphost(_xmlfile.parse_tree(_levels.APPHOST_CONFIG, data), _levels.APPHOST_CONFIG)
-    return model, cache.doc(_levels.APPHOST_CONFIG)
 
 
 def query_service(execute) -> tuple[_service.ServiceResult, dict]:

@@ -28,11 +28,14 @@ class ActionModule(InfoAction):
         "server": {"type": "dict", "default": {}},
         "declared": {"type": "list", "elements": "dict", "default": []},
         "image_root": {"type": "path"},
+        "image_environment": {"type": "dict"},
+        "image_shares": {"type": "dict"},
     }
 
     def _result(self, args: dict, task_vars: dict) -> dict:
         _stig.validate(args["profile"], args["exceptions"], args["server"], args["declared"])  # refuse before any read
-        report = self._report({**REPORT_ARGS, "image_root": args.get("image_root")}, task_vars)
+        image = {name: args.get(name) for name in ("image_root", "image_environment", "image_shares")}
+        report = self._report({**REPORT_ARGS, **image}, task_vars)
         audit = _stig.audit(report, args["profile"], args["exceptions"], server=args["server"], declared=args["declared"])
         outcome = _stig.result(audit, args["profile"])
         outcome.update(files_read=report["files_read"])

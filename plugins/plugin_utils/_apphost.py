@@ -15,24 +15,23 @@ from dataclasses import dataclass, field
 
 from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import ConfigError, OptionError
 
-APPHOST_CONFIG = r"C:\Windows\System32\inetsrv\config\applicationHost.config"
+APPHOST_CONFIG = r"C:\Windows\System32\inetsrv\config\applicationHost.config"  # in an image with the defaults
 
-# What the variables IIS expands in physicalPath hold on a standard install. The controller
-# cannot ask the host, so anything else is refused rather than guessed.
-DEFAULT_ENVIRONMENT = {
-    "SystemDrive": "C:",
-    "SystemRoot": r"C:\Windows",
-    "windir": r"C:\Windows",
-    "ProgramFiles": r"C:\Program Files",
-    "ProgramW6432": r"C:\Program Files",
-    "ProgramFiles(x86)": r"C:\Program Files (x86)",
-    "CommonProgramFiles": r"C:\Program Files\Common Files",
-    "CommonProgramW6432": r"C:\Program Files\Common Files",
-    "CommonProgramFiles(x86)": r"C:\Program Files (x86)\Common Files",
-    "ProgramData": r"C:\ProgramData",
-    "ALLUSERSPROFILE": r"C:\ProgramData",
-    "PUBLIC": r"C:\Users\Public",
+# The variables an image expands in paths, as a standard install has them, derived from its
+# SystemDrive and windir (image_environment sets those, and any other). Anything else is refused
+# rather than guessed.
+_DRIVE_VARIABLES = {
+    "ProgramFiles": r"Program Files",
+    "ProgramW6432": r"Program Files",
+    "ProgramFiles(x86)": r"Program Files (x86)",
+    "CommonProgramFiles": r"Program Files\Common Files",
+    "CommonProgramW6432": r"Program Files\Common Files",
+    "CommonProgramFiles(x86)": r"Program Files (x86)\Common Files",
+    "ProgramData": r"ProgramData",
+    "ALLUSERSPROFILE": r"ProgramData",
+    "PUBLIC": r"Users\Public",
 }
+_DRIVE = re.compile(r"[A-Za-z]:")
 
 # IIS's own fallbacks when neither a pool nor applicationPoolDefaults says (IIS 8+ schema).
 _SCHEMA_RUNTIME = "v4.0"
@@ -78,12 +77,98 @@ def expand_variables(text: str, environment: Mapping[str, str], source: str) -> 
         if name.casefold() not in known:
             raise OptionError(
                 "site",
-                f"{source}: physicalPath {text!r} uses %{name}%, which cannot be expanded off the host "
-                f"(known: {', '.join('%' + n + '%' for n in sorted(environment))})",
+                f"{source}: physicalPath {text!r} uses %{name}%, which this image does not define: give its value in "
+                f"image_environment (known: {', '.join('%' + n + '%' for n in sorted(environment))})",
             )
         return known[name.casefold()]
 
     return _VARIABLE.sub(one, text)
+
+
+def image_environment(given: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The variables of an imaged server: ``given`` (SystemDrive, windir...) and what follows from them."""
+    given = {str(name): str(value) for name, value in (given or {}).items()}
+    folded = {name.casefold(): value for name, value in given.items()}
+    drive = folded.get("systemdrive", "C:")
+    if not _DRIVE.fullmatch(drive):
+        raise OptionError("image_environment", f"SystemDrive must be a drive such as C:, got {drive!r}")
+    windir = folded.get("windir") or folded.get("systemroot") or drive + "\\Windows"
+    if not _DRIVE.match(windir):
+        raise OptionError("image_environment", f"windir must be an absolute path such as C:\\Windows, got {windir!r}")
+    environment = {"SystemDrive": drive, "SystemRoot": windir, "windir": windir}
+    environment.update({name: drive + "\\" + rest for name, rest in _DRIVE_VARIABLES.items()})
+    known = {name.casefold(): name for name in environment}
+    for name, value in given.items():
+        environment[known.get(name.casefold(), name)] = value
+    return environment
+
+
+DEFAULT_ENVIRONMENT = image_environment()
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a host keeps Windows, who expands %VARIABLE% in paths, and where UNC shares are.
+
+    On a Windows host, paths keep their variables (``%windir%``, ``%SystemDrive%``...) and UNC
+    names: the modules expand them on the host (their path options are of type path). In an
+    image, the controller expands variables with ``environment`` and maps UNC shares to folders
+    of the image with ``shares``.
+    """
+
+    windir: str
+    environment: Mapping[str, str] | None = None
+    shares: Mapping[str, str] = field(default_factory=dict)  # UNC share -> Windows path in the image
+
+    @classmethod
+    def windows(cls) -> Layout:
+        return cls("%windir%")
+
+    @classmethod
+    def image(cls, environment: Mapping[str, str] | None = None, shares: Mapping[str, str] | None = None) -> Layout:
+        variables = image_environment(environment)
+        return cls(variables["windir"], variables, _shares(shares or {}))
+
+    @property
+    def inetsrv_config(self) -> str:
+        return win_join(self.windir, "System32", "inetsrv", "config")
+
+    @property
+    def apphost_config(self) -> str:
+        return win_join(self.inetsrv_config, "applicationHost.config")
+
+    @property
+    def redirection_config(self) -> str:
+        return win_join(self.inetsrv_config, "redirection.config")
+
+    def expand(self, text: str, source: str) -> str:
+        """A path as the host would have it: variables kept for a Windows host, expanded in an image."""
+        return text if self.environment is None else expand_variables(text, self.environment, source)
+
+    def locate(self, path: str) -> str | None:
+        """Where a UNC path is in the image (None: no share maps it); any other path as it is."""
+        if self.environment is None or not path.startswith("\\\\"):
+            return path
+        norm = win_normpath(path)
+        for share, target in self.shares.items():
+            if norm.casefold() == share.casefold() or norm.casefold().startswith(share.casefold() + "\\"):
+                return win_join(target, norm[len(share):])
+        return None
+
+
+def _shares(shares: Mapping[str, str]) -> dict[str, str]:
+    checked = {}
+    for share, target in shares.items():
+        share, target = str(share), str(target)
+        if not share.startswith(("\\\\", "//")) or len([part for part in re.split(r"[\\/]+", share) if part]) < 2:
+            raise OptionError("image_shares", f"{share!r} is not a UNC share such as \\\\server\\share")
+        if not _DRIVE.match(target):
+            raise OptionError("image_shares", f"{share!r} must map to a Windows path in the image such as Z:\\, got {target!r}")
+        checked[win_normpath(share)] = target
+    return checked
+
+
+IMAGE = Layout.image()
 
 
 # --- URL paths --------------------------------------------------------------------------------
@@ -158,7 +243,7 @@ class AppHost:
     sites: tuple[Site, ...]
     pools: dict[str, Pool]  # keyed by casefolded name: IIS pool names are case-insensitive
     pool_defaults: Pool
-    environment: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_ENVIRONMENT))
+    layout: Layout = IMAGE
 
     def site(self, name: str) -> Site:
         for site in self.sites:
@@ -281,7 +366,7 @@ def _parse_site(element, server_pool: str, path: str) -> Site:
     return Site(name, int(site_id) if site_id.strip().isdigit() else None, applications)
 
 
-def parse_apphost(root, path: str = APPHOST_CONFIG, *, environment: Mapping[str, str] | None = None) -> AppHost:
+def parse_apphost(root, path: str = APPHOST_CONFIG, *, layout: Layout = IMAGE) -> AppHost:
     """Read sites and pools from the parsed applicationHost.config (root = <configuration>)."""
     if _local(root) != "configuration":
         raise ConfigError(path, f"root element is <{_local(root)}>, not <configuration>")
@@ -291,8 +376,7 @@ def parse_apphost(root, path: str = APPHOST_CONFIG, *, environment: Mapping[str,
         server_pool = _default_pool(section, server_pool)
     sites = tuple(_parse_site(e, server_pool, path) for e in _collection(sections, "site", "name", path).values())
     pools, defaults = _parse_pools(root, path)
-    env = dict(DEFAULT_ENVIRONMENT if environment is None else environment)
-    return AppHost(path, sites, pools, defaults, env)
+    return AppHost(path, sites, pools, defaults, layout)
 
 
 # --- questions the levels ask -----------------------------------------------------------------
@@ -326,8 +410,9 @@ def map_url(apphost: AppHost, site: Site, segments: Iterable[str]) -> str:
     length, vdir = max(candidates, key=lambda c: c[0])
     if not vdir.physical_path.strip():
         raise ConfigError(apphost.path, f"site {site.name!r}: a virtual directory has no physicalPath")
-    base = expand_variables(vdir.physical_path, apphost.environment, apphost.path)
-    return win_join(base, *segments[length:])
+    base = apphost.layout.expand(vdir.physical_path, apphost.path)
+    # A share no image_shares entry maps stays a UNC path, which the image transport refuses by name.
+    return win_join(apphost.layout.locate(base) or base, *segments[length:])
 
 
 def _vdir_matches(applications: Iterable[Application], segments: tuple[str, ...]) -> list:
@@ -349,6 +434,9 @@ def physical_path(apphost: AppHost, site_name: str, url_path: str) -> str:
 __all__ = [
     "APPHOST_CONFIG",
     "DEFAULT_ENVIRONMENT",
+    "IMAGE",
+    "Layout",
+    "image_environment",
     "AppHost",
     "Application",
     "Pool",

@@ -78,9 +78,10 @@ class Effective:
 # --- scopes -----------------------------------------------------------------------------------
 
 
-def server_scopes(frameworks: Iterable[str], bitnesses: Iterable[int]) -> list[Scope]:
+def server_scopes(frameworks: Iterable[str], bitnesses: Iterable[int], layout: _levels.Layout = _levels.IMAGE) -> list[Scope]:
     """The server level (MACHINE/WEBROOT: machine.config + root web.config) per framework and bitness."""
-    return [Scope("server", _model.server_chain(framework, bitness)) for framework in frameworks for bitness in bitnesses]
+    return [Scope("server", _model.server_chain(framework, bitness, layout=layout))
+            for framework in frameworks for bitness in bitnesses]
 
 
 def site_scopes(apphost: AppHost, sites: Iterable[str] | None = None) -> list[Scope]:
@@ -351,7 +352,8 @@ def file_refs(scopes: Iterable[Scope], extra: Iterable[_levels.FileRef] = ()) ->
 
 def build_report(doc: Doc, apphost: AppHost | None, apphost_doc: _xmlfile.ConfigDoc | None, *, sites: list[str] | None,
                  frameworks: Iterable[str], bitnesses: Iterable[int], explicit: bool = False,
-                 service: _service.ServiceResult | None = None, folders: bool = True) -> dict:
+                 service: _service.ServiceResult | None = None, folders: bool = True,
+                 layout: _levels.Layout = _levels.IMAGE) -> dict:
     """The whole read-only report for one host.
 
     ``folders``: also read the web.config of each virtual directory that is not an application,
@@ -361,7 +363,7 @@ def build_report(doc: Doc, apphost: AppHost | None, apphost_doc: _xmlfile.Config
     absent is skipped (listed in ``skipped``), or is an error when ``explicit`` (asked for by name).
     """
     model = Model(doc, strict=False)
-    scopes, skipped = _server_levels(model, frameworks, bitnesses, explicit) if sites is None else ([], [])
+    scopes, skipped = _server_levels(model, frameworks, bitnesses, explicit, layout) if sites is None else ([], [])
     if apphost is not None:
         scopes += site_scopes(apphost, sites)
     findings: list[Finding] = []
@@ -383,10 +385,11 @@ def build_report(doc: Doc, apphost: AppHost | None, apphost_doc: _xmlfile.Config
             "findings": dedupe(model.findings + findings), "skipped": skipped}
 
 
-def _server_levels(model: Model, frameworks: Iterable[str], bitnesses: Iterable[int], explicit: bool) -> tuple[list[Scope], list[str]]:
+def _server_levels(model: Model, frameworks: Iterable[str], bitnesses: Iterable[int], explicit: bool,
+                   layout: _levels.Layout) -> tuple[list[Scope], list[str]]:
     """The server scopes whose machine.config exists, and the machine.config paths of those skipped."""
     scopes, skipped = [], []
-    for scope in server_scopes(frameworks, bitnesses):
+    for scope in server_scopes(frameworks, bitnesses, layout):
         machine = scope.files[0]
         if model.load(machine) is None and machine.path.casefold() not in model.unreadable:
             if explicit:

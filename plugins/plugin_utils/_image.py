@@ -23,6 +23,8 @@ _DRIVE_PATH = re.compile(r"^([A-Za-z]):[\\/]*(.*)$")
 def split(path: str) -> list[str]:
     """``C:\\a\\b`` -> ``["C", "a", "b"]``; refuses anything but an absolute drive path."""
     match = _DRIVE_PATH.match(path)
+    if not match and path[:2] in ("\\\\", "//"):
+        raise ConfigError(path, "is on a network share: map the share to a folder of the image with image_shares")
     if not match:
         raise ConfigError(path, "not an absolute Windows path with a drive letter")
     parts = [part for part in re.split(r"[\\/]+", match.group(2)) if part]

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 from ansible_collections.iis.aspnet.plugins.plugin_utils._apphost import (
     APPHOST_CONFIG,
+    IMAGE,
     AppHost,
+    Layout,
     Application,
     Site,
     map_url,
@@ -37,7 +39,6 @@ DEFAULT_FRAMEWORK = "v4.0"
 DEFAULT_BITNESS = (64, 32)
 # framework_version -> (version folder, config folder as Windows ships it: v2.0 says CONFIG).
 _FRAMEWORK_DIRS = {name: (version, "CONFIG" if name == "v2.0" else "Config") for name, version in FRAMEWORKS.items()}
-_FRAMEWORK_ROOT = r"C:\Windows\Microsoft.NET"
 _SERVER_FILES = {"MACHINE": "machine.config", "WEBROOT": "web.config"}
 
 MACHINE_PATH = "MACHINE"
@@ -78,14 +79,14 @@ class Target:
 # --- small pure helpers -----------------------------------------------------------------------
 
 
-def framework_config_file(name: str, framework_version: str, bitness: int) -> str:
-    """machine.config or the root web.config of one .NET root."""
+def framework_config_file(name: str, framework_version: str, bitness: int, layout: Layout = IMAGE) -> str:
+    """machine.config or the root web.config of one .NET root (below the host's Windows folder)."""
     if framework_version not in _FRAMEWORK_DIRS:
         raise OptionError("framework_version", f"{framework_version!r} is not one of {', '.join(_FRAMEWORK_DIRS)}")
     if bitness not in _BITNESS_DIRS:
         raise OptionError("bitness", f"{bitness!r} is not one of 64, 32")
     version, config = _FRAMEWORK_DIRS[framework_version]
-    return win_join(_FRAMEWORK_ROOT, _BITNESS_DIRS[bitness], version, config, name)
+    return win_join(layout.windir, "Microsoft.NET", _BITNESS_DIRS[bitness], version, config, name)
 
 
 def normalise_site(site: str) -> str:
@@ -168,17 +169,17 @@ def _bitnesses(bitness) -> tuple[int, ...]:
     return tuple(dict.fromkeys(values))
 
 
-def server_file(level: str, framework_version: str, bitness: int) -> FileRef:
+def server_file(level: str, framework_version: str, bitness: int, layout: Layout = IMAGE) -> FileRef:
     """machine.config (MACHINE) or the root web.config (WEBROOT) as a FileRef."""
-    path = framework_config_file(_SERVER_FILES[level], framework_version, bitness)
+    path = framework_config_file(_SERVER_FILES[level], framework_version, bitness, layout)
     return FileRef(path, level, MACHINE_PATH if level == "MACHINE" else WEBROOT_PATH)
 
 
-def _server_targets(commit, site, framework_version, bitnesses, bitness_given) -> list[Target]:
+def _server_targets(commit, site, framework_version, bitnesses, bitness_given, layout) -> list[Target]:
     location = normalise_site(site) if site else ""
     targets = []
     for bitness in bitnesses:
-        file = server_file(commit, framework_version, bitness)
+        file = server_file(commit, framework_version, bitness, layout)
         targets.append(Target(
             file, location, location_config_path(file, location), commit, framework_version, bitness,
             # Only Framework64 may be missing on a sane server (32-bit Windows); a missing 32-bit
@@ -241,7 +242,7 @@ def _site_targets(commit, site, apphost) -> list[Target]:
 
 
 def resolve(commit, site, framework_version, bitness, apphost: AppHost | None = None, *,
-            framework_given: bool = False, bitness_given: bool = False) -> list[Target]:
+            framework_given: bool = False, bitness_given: bool = False, layout: Layout = IMAGE) -> list[Target]:
     """Targets for one module call, in bitness order; raises OptionError for refused levels.
 
     commit=None means the default (WEBROOT without site, APP with it); framework_version=None
@@ -262,7 +263,7 @@ def resolve(commit, site, framework_version, bitness, apphost: AppHost | None = 
         return _site_targets(commit, site, apphost)
     framework_version = framework_version or DEFAULT_FRAMEWORK
     framework_config_file("machine.config", framework_version, 64)  # validates framework_version
-    return _server_targets(commit, site, framework_version, _bitnesses(bitness), bitness_given)
+    return _server_targets(commit, site, framework_version, _bitnesses(bitness), bitness_given, layout)
 
 
 __all__ = [
@@ -274,6 +275,8 @@ __all__ = [
     "MACHINE_PATH",
     "WEBROOT_PATH",
     "AppHost",
+    "IMAGE",
+    "Layout",
     "FileRef",
     "Target",
     "config_path_startswith",

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ansible_collections.iis.aspnet.plugins.plugin_utils import _spec
-from ansible_collections.iis.aspnet.plugins.plugin_utils._apphost import AppHost, Site, pool_settings
+from ansible_collections.iis.aspnet.plugins.plugin_utils._apphost import IMAGE, AppHost, Layout, Site, pool_settings
 from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import ConfigError, OptionError
 from ansible_collections.iis.aspnet.plugins.plugin_utils._levels import (
     APPHOST_PATH,
@@ -117,7 +117,7 @@ class Chain:
         return [record.file for record in self.records if record.file is not None]
 
 
-def target_chain(target: Target, apphost: Callable[[], AppHost | None]) -> Chain:
+def target_chain(target: Target, apphost: Callable[[], AppHost | None], layout: Layout = IMAGE) -> Chain:
     """The records from MACHINE down to the path a target governs, in its .NET tree.
 
     A target below the server level needs applicationHost.config (``apphost()`` reads it) to map
@@ -125,7 +125,7 @@ def target_chain(target: Target, apphost: Callable[[], AppHost | None]) -> Chain
     """
     segments = [part for part in target.config_path.split("/") if part][3:]
     if not segments:
-        return server_chain(target.framework_version, target.bitness, target.commit)
+        return server_chain(target.framework_version, target.bitness, target.commit, layout)
     apphost = apphost()
     if apphost is None:
         raise OptionError("site", f"{target.config_path}: applicationHost.config is needed to tell which files govern it")
@@ -138,11 +138,11 @@ def is_above(config_path: str, application: str) -> bool:
     return config_path_startswith(application, config_path) and not config_path_startswith(config_path, application)
 
 
-def server_chain(framework_version: str, bitness: int, level: str = "WEBROOT") -> Chain:
+def server_chain(framework_version: str, bitness: int, level: str = "WEBROOT", layout: Layout = IMAGE) -> Chain:
     """MACHINE (and MACHINE/WEBROOT unless ``level`` is MACHINE) of one .NET tree."""
-    records = [Record(MACHINE_PATH, "MACHINE", server_file("MACHINE", framework_version, bitness))]
+    records = [Record(MACHINE_PATH, "MACHINE", server_file("MACHINE", framework_version, bitness, layout))]
     if level != "MACHINE":
-        records.append(Record(WEBROOT_PATH, "WEBROOT", server_file("WEBROOT", framework_version, bitness)))
+        records.append(Record(WEBROOT_PATH, "WEBROOT", server_file("WEBROOT", framework_version, bitness, layout)))
     return Chain(tuple(records), records[-1].config_path, framework_version, bitness)
 
 
@@ -157,7 +157,7 @@ def site_chain(apphost: AppHost, site: Site, segments: tuple[str, ...], framewor
     if app is None:
         raise OptionError("site", f"site {site.name!r} has no root application \"/\" in {apphost.path}")
     _pool, pool_framework, pool_bitness = pool_settings(apphost, app)
-    server = server_chain(framework_version or pool_framework, bitness or pool_bitness)
+    server = server_chain(framework_version or pool_framework, bitness or pool_bitness, layout=apphost.layout)
     records = [*server.records]
     for length in range(len(segments) + 1):
         part = segments[:length]

@@ -54,7 +54,9 @@ def service_binary(framework_version: str, bitness_list) -> str:
     if framework_version not in _spec.FRAMEWORKS:
         raise OptionError("framework_version", f"{framework_version!r} is not one of {', '.join(_spec.FRAMEWORKS)}")
     folder = _spec.BITNESS_DIRS[64 if 64 in (bitness_list or ()) else 32]
-    return rf"C:\Windows\Microsoft.NET\{folder}\{_spec.FRAMEWORKS[framework_version]}\aspnet_state.exe"
+    # The Windows folder as the host names it: win_service expands variables in path on the host
+    # before it creates the service (win_service.ps1, ExpandEnvironmentVariables).
+    return rf"%windir%\Microsoft.NET\{folder}\{_spec.FRAMEWORKS[framework_version]}\aspnet_state.exe"
 
 
 @dataclass

@@ -28,6 +28,8 @@ class Host(Protocol):
     def is_dir(self, path: str) -> bool:
         """Whether the directory exists."""
 
+    layout: _levels.Layout  # where the host keeps Windows (absent: an image with the defaults)
+
 
 @dataclass
 class RunPlan:
@@ -81,16 +83,17 @@ def plan_run(options: dict, host: Host, cache: FileCache | None = None, given: C
     given = set(given) if given is not None else {name for name, value in options.items() if value is not None}
     framework = options.get("framework_version") or _levels.DEFAULT_FRAMEWORK
     settings, warnings = _spec.desired_settings(options, framework)
-    apphost = _Lazy(lambda: _read_apphost(cache))
+    apphost = _Lazy(lambda: read_apphost(cache)[0])
     targets = _levels.resolve(options.get("commit"), options.get("site"), framework, options.get("bitness"),
                               apphost() if _levels.needs_apphost(options.get("commit"), options.get("site")) else None,
-                              framework_given="framework_version" in given, bitness_given="bitness" in given)
+                              framework_given="framework_version" in given, bitness_given="bitness" in given,
+                              layout=layout_of(host))
     run = RunPlan(settings, targets, warnings=list(warnings))
     for target in targets:
         plan = _plan_target(target, settings, cache, run.warnings)
         if plan is not None:
             if plan.changed:
-                run.warnings += judge(plan, _model.target_chain(target, apphost), cache.doc)
+                run.warnings += judge(plan, _model.target_chain(target, apphost, layout_of(host)), cache.doc)
             run.files.append(plan)
     if targets and not run.files:
         first = targets[0]
@@ -99,11 +102,57 @@ def plan_run(options: dict, host: Host, cache: FileCache | None = None, given: C
     return run
 
 
-def _read_apphost(cache: FileCache) -> _levels.AppHost:
-    data = cache.read(_levels.APPHOST_CONFIG)
+def layout_of(host: Host) -> _levels.Layout:
+    return getattr(host, "layout", _levels.IMAGE)
+
+
+def read_apphost(cache: FileCache, *, required: bool = True) -> tuple[_levels.AppHost | None, _xmlfile.ConfigDoc | None]:
+    """applicationHost.config as IIS reads it (model and document), or (None, None) when IIS is absent.
+
+    redirection.config beside it is read first: with shared configuration enabled, IIS reads
+    applicationHost.config from the folder it names, and the local copy is stale. That folder is
+    read through the same host (a Windows host reaches a UNC path itself; an image maps the share
+    with image_shares), or the run is refused: never the local copy in its place.
+    """
+    layout = layout_of(cache.host)
+    path = _apphost_path(cache, layout)
+    data = cache.read(path)
     if data is None:
-        raise ConfigError(_levels.APPHOST_CONFIG, "not found: IIS is not installed, so sites and applications cannot be resolved")
-    return _levels.parse_apphost(_xmlfile.parse_tree(_levels.APPHOST_CONFIG, data), _levels.APPHOST_CONFIG)
+        if not _levels.win_same_path(path, layout.apphost_config):
+            raise ConfigError(layout.redirection_config, f"enables shared configuration, but {path} does not exist; "
+                                                         "nothing is read from the local applicationHost.config")
+        if required:
+            raise ConfigError(path, "not found: IIS is not installed, so sites and applications cannot be resolved")
+        return None, None
+    model = _levels.parse_apphost(_xmlfile.parse_tree(path, data), path, layout=layout)
+    return model, cache.doc(path)
+
+
+def _apphost_path(cache: FileCache, layout: _levels.Layout) -> str:
+    """The applicationHost.config IIS reads: the local one, or the one redirection.config names."""
+    redirection = layout.redirection_config
+    data = cache.read(redirection)
+    folder = None if data is None else _shared_folder(redirection, _xmlfile.parse_tree(redirection, data))
+    if folder is None:
+        return layout.apphost_config
+    located = layout.locate(layout.expand(folder, redirection))
+    if located is None:
+        raise ConfigError(redirection, f"enables shared configuration: IIS reads applicationHost.config from {folder}, "
+                                       "which this image does not hold; map that share to a folder of the image with "
+                                       "image_shares (the local copy is not read in its place)")
+    return _levels.win_join(located, "applicationHost.config")
+
+
+def _shared_folder(path: str, root) -> str | None:
+    """The folder <configurationRedirection enabled="true" path="..."> names, or None when disabled."""
+    for element in root.iterchildren("{*}configurationRedirection"):
+        if (element.get("enabled") or "false").strip().lower() != "true":
+            return None
+        folder = (element.get("path") or "").strip()
+        if not folder:
+            raise ConfigError(path, "enables shared configuration (configurationRedirection) without a path")
+        return folder
+    return None
 
 
 def _plan_target(target: _levels.Target, settings: Settings, cache: FileCache, warnings: list[str]) -> FilePlan | None:
@@ -147,4 +196,4 @@ class _Lazy:
         return self._value
 
 
-__all__ = ["Host", "RunPlan", "FileCache", "plan_run"]
+__all__ = ["Host", "RunPlan", "FileCache", "plan_run", "layout_of", "read_apphost"]

@@ -604,6 +604,17 @@ _OTHER_OPTIONS = {
         "On a POSIX host: a directory holding a Windows file system (an image, a golden tree, a test fixture), "
         "one folder per drive letter (C(<image_root>/C/Windows/...)). Windows paths are matched into it "
         "case-insensitively. O(state_service.state) must then be V(ignore).")},
+    "image_environment": {"type": "dict", "description": (
+        "With O(image_root): the Windows environment variables of the imaged server, which the controller expands "
+        "where the server would (physical paths in applicationHost.config, the Windows folder): V(SystemDrive) "
+        "(default V(C:)), V(windir) (default the V(Windows) folder of V(SystemDrive)) and any other variable those "
+        "paths use; C(ProgramFiles) and the like follow from V(SystemDrive) unless given. On a Windows host leave it "
+        "out: the host expands variables itself.")},
+    "image_shares": {"type": "dict", "description": (
+        "With O(image_root): where UNC shares the server reads are in the image, as a mapping from a share "
+        "(V(\\\\fs01\\iisconfig)) to a Windows path of the image (V(Z:\\)): shared configuration "
+        "(C(redirection.config)) and content on shares are read there. Without a mapping, a share the server uses is "
+        "refused by name, never replaced by a local copy.")},
     "backup": {"type": "bool", "default": False, "description": (
         "Keep a timestamped copy of each file changed. The role turns it on for Windows hosts, where the write "
         "is not atomic.")},

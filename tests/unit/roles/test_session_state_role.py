@@ -22,7 +22,7 @@ PREFIX = "session_state_"
 BEGIN = "<!-- BEGIN GENERATED VARIABLES -->"
 END = "<!-- END GENERATED VARIABLES -->"
 # Options of the whole host, never per entry of session_state_sites.
-HOST_ONLY = {"image_root"}
+HOST_ONLY = {"image_root", "image_environment", "image_shares"}
 # Server-level options that a STIG profile sets when the user leaves them unset.
 PROFILE_DEFAULTS = {"cookieless", "timeout"}
 # The role's own variables, beside the prefixed module options.
@@ -112,7 +112,8 @@ def test_site_call_passes_every_option_from_the_entry():
     own = {name for name in spec if name not in HOST_ONLY | {"site", "state_service", "backup"}}
     for name in own:
         assert args[name] == f"{{{{ session_state_entry.{name} | default(omit) }}}}"
-    assert args["image_root"] == "{{ session_state_image_root | default(omit) }}"
+    for name in HOST_ONLY:
+        assert args[name] == f"{{{{ session_state_{name} | default(omit) }}}}"
 
 
 def test_site_entries_take_the_module_options_with_their_types_and_choices():

@@ -97,6 +97,8 @@ def test_the_audit_gets_what_the_run_writes():
         "server": "{{ __session_state_stig_server }}",
         "declared": "{{ __session_state_stig_declared }}",
         "image_root": "{{ session_state_image_root | default(omit) }}",
+        "image_environment": "{{ session_state_image_environment | default(omit) }}",
+        "image_shares": "{{ session_state_image_shares | default(omit) }}",
     }
 
 
@@ -109,6 +111,8 @@ def test_the_remediation_writes_each_planned_site_then_audits_again_into_the_sam
         "cookieless": "{{ session_state_stig_fix.cookieless | default(omit) }}",
         "state_service": {"state": "ignore"},
         "image_root": "{{ session_state_image_root | default(omit) }}",
+        "image_environment": "{{ session_state_image_environment | default(omit) }}",
+        "image_shares": "{{ session_state_image_shares | default(omit) }}",
         "backup": "{{ session_state_backup | default(omit) }}",
     }
     # An include that is skipped registers nothing: session_state_result_stig keeps the first audit.

@@ -14,11 +14,14 @@ import pytest
 from ansible_collections.iis.aspnet.plugins.action.session_state_info import ActionModule as InfoModule
 from ansible_collections.iis.aspnet.plugins.action.session_state_stig import ActionModule as StigModule
 from ansible_collections.iis.aspnet.plugins.plugin_utils import _drift
-from ansible_collections.iis.aspnet.tests.unit.plugins.action.test_session_state import F64, FakeWindows
+from ansible_collections.iis.aspnet.tests.unit.plugins.action.test_session_state import F64, W64, FakeWindows
 from ansible_collections.iis.aspnet.tests.unit.plugins.action.test_session_state import action as session_action
 
+# The files on the host, and as the modules name them (the host expands the variables).
 WWWROOT = "C:\\inetpub\\wwwroot\\web.config"
 SHOP = "C:\\inetpub\\shop\\web.config"
+NAMED_WWWROOT = "%SystemDrive%\\inetpub\\wwwroot\\web.config"
+NAMED_SHOP = "%SystemDrive%\\inetpub\\shop\\web.config"
 SHOP_PATH = "MACHINE/WEBROOT/APPHOST/Default Web Site/shop"
 SITE_PATH = "MACHINE/WEBROOT/APPHOST/Default Web Site"
 
@@ -67,15 +70,15 @@ def test_info_reports_the_root_location_for_the_application():
     shop = level(result, SHOP_PATH)["session_state"]["mode"]
     assert shop["value"] == "SQLServer"
     assert (shop["source"]["file"], shop["source"]["location"], shop["source"]["config_path"]) == (
-        F64, "Default Web Site/shop", SHOP_PATH)
+        W64, "Default Web Site/shop", SHOP_PATH)
     site = level(result, SITE_PATH)["session_state"]["mode"]
-    assert site["value"] == "InProc" and site["source"]["file"] == WWWROOT
+    assert site["value"] == "InProc" and site["source"]["file"] == NAMED_WWWROOT
 
 
 def test_writer_accepts_infinite_where_sql_server_is_in_effect():
     result = run(None, case_one(), {"site": "Default Web Site/shop", "commit": "APP", "timeout": "Infinite"})
     assert result.get("failed") is None, result
-    assert [(c["path"], c["attribute"], c["after"]) for c in result["changes"]] == [(SHOP, "timeout", "Infinite")]
+    assert [(c["path"], c["attribute"], c["after"]) for c in result["changes"]] == [(NAMED_SHOP, "timeout", "Infinite")]
 
 
 def test_stig_audit_opens_the_site_whose_application_runs_use_uri():
@@ -87,7 +90,7 @@ def test_stig_audit_opens_the_site_whose_application_runs_use_uri():
     finding = next(f for f in result["findings"] if f["vuln_id"] == "V-218736" and f["site"] == "Default Web Site")
     assert finding["status"] == "Open"
     failing = [row for row in finding["evidence"] if not row["compliant"]]
-    assert [(row["config_path"], row["value"], row["source"]["file"]) for row in failing] == [(SHOP_PATH, "UseUri", F64)]
+    assert [(row["config_path"], row["value"], row["source"]["file"]) for row in failing] == [(SHOP_PATH, "UseUri", W64)]
     # The drift report carries the same verdict into its STIG section and checklists.
     collector = _drift.Collector()
     collector.add_stig("web01", "audit", result)
@@ -118,7 +121,7 @@ def test_writer_refuses_infinite_in_the_child_application():
     before = dict(host.files)
     result = run(None, host, {"site": "Default Web Site/shop", "commit": "APP", "timeout": "Infinite"}, check_mode=False)
     assert result["failed"] and "rejected by ASP.NET" in result["msg"] and "one year" in result["msg"]
-    assert result["msg"].startswith(SHOP) and host.files == before
+    assert result["msg"].startswith(NAMED_SHOP) and host.files == before
 
 
 def test_writer_accepts_infinite_at_the_site_itself():
@@ -161,7 +164,7 @@ def test_info_finds_a_state_server_address_that_names_no_entry():
     edit(host, WWWROOT, "</configuration>", "<system.web><sessionState stateNetworkTimeout=\"5\" /></system.web>\r\n</configuration>")
     result = run(InfoModule, host, {"include_service": False})
     (finding,) = [f for f in result["findings"] if f["rule"] == "runtime-rejects" and f["config_path"] == SITE_PATH]
-    assert "names no <connectionStrings> entry" in finding["message"] and finding["file"] == F64
+    assert "names no <connectionStrings> entry" in finding["message"] and finding["file"] == W64
 
 
 def test_info_takes_the_entry_value_for_a_name():
@@ -170,3 +173,37 @@ def test_info_takes_the_entry_value_for_a_name():
     result = run(InfoModule, host, {"include_service": False})
     assert not [f for f in result["findings"] if f["config_path"] == SITE_PATH and f["rule"] == "runtime-rejects"]
     assert level(result, SITE_PATH)["session_state"]["stateConnectionString"]["value"] == "StateSrv"
+
+
+# --- 4. shared configuration: applicationHost.config from the share redirection.config names ------
+
+APPHOST = "C:\\Windows\\System32\\inetsrv\\config\\applicationHost.config"
+REDIRECTION = "C:\\Windows\\System32\\inetsrv\\config\\redirection.config"
+SHARED = "\\\\fs01\\iisconfig\\applicationHost.config"
+
+
+def shared_configuration(host: FakeWindows, present: bool = True) -> None:
+    host.files[REDIRECTION] = (b'<configuration>\r\n    <configurationRedirection enabled="true" '
+                               b'path="\\\\fs01\\iisconfig" />\r\n</configuration>\r\n')
+    if present:  # the share's copy names another folder for the shop than the stale local one
+        host.files[SHARED] = host.files[APPHOST].replace(b"%SystemDrive%\\inetpub\\shop", b"E:\\shop")
+        host.files["E:\\shop\\web.config"] = host.files[SHOP]
+
+
+def test_info_reads_the_shared_applicationhost_config_through_the_host():
+    host = FakeWindows()
+    shared_configuration(host)
+    result = run(InfoModule, host, {"include_service": False})
+    reads = [args["src"] for name, args in host.calls if name == "ansible.builtin.slurp"]
+    assert reads[:2] == ["%windir%\\System32\\inetsrv\\config\\redirection.config", SHARED]
+    assert "%windir%\\System32\\inetsrv\\config\\applicationHost.config" not in reads
+    shop = level(result, SHOP_PATH)
+    assert shop["files"][-1]["path"] == "E:\\shop\\web.config" and shop["files"][-1]["exists"]
+
+
+def test_writer_refuses_when_the_shared_copy_cannot_be_read():
+    host = FakeWindows()
+    shared_configuration(host, present=False)
+    result = run(None, host, {"site": "Default Web Site/shop", "mode": "Off"})
+    assert result["failed"] and result["msg"].startswith("%windir%\\System32\\inetsrv\\config\\redirection.config: ")
+    assert SHARED in result["msg"] and "local applicationHost.config" in result["msg"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from pathlib import Path
 from unittest.mock import MagicMock
 
@@ -21,7 +22,19 @@ from ansible_collections.iis.aspnet.plugins.action.session_state import ActionMo
 SAMPLE = Path(__file__).resolve().parents[4] / "examples" / "sample-server"
 F64 = "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\Config\\web.config"
 F32 = "C:\\Windows\\Microsoft.NET\\Framework\\v4.0.30319\\Config\\web.config"
+# The same files as the module names them: below the Windows folder the host expands (%windir%).
+W64 = "%windir%\\Microsoft.NET\\Framework64\\v4.0.30319\\Config\\web.config"
+W32 = "%windir%\\Microsoft.NET\\Framework\\v4.0.30319\\Config\\web.config"
 CANARY = "Canary-93be-Secret"
+
+
+# What a Windows Server has in its environment: the modules' path options (type path) expand these.
+ENVIRONMENT = {"windir": "C:\\Windows", "systemroot": "C:\\Windows", "systemdrive": "C:"}
+
+
+def expand(path: str) -> str:
+    """%VARIABLE% expanded as ExpandEnvironmentVariables does (case-insensitive names; unknown ones kept)."""
+    return re.sub(r"%([^%]+)%", lambda m: ENVIRONMENT.get(m.group(1).casefold(), m.group(0)), path)
 
 
 class FakeWindows:
@@ -40,6 +53,7 @@ class FakeWindows:
         self.before_checksum = None  # a hook to simulate another writer
 
     def find(self, path):
+        path = expand(path)
         return next((key for key in self.files if key.casefold() == path.casefold()), None)
 
     def execute(self, module_name=None, module_args=None, task_vars=None, **_kwargs):
@@ -65,7 +79,7 @@ class FakeWindows:
         return {"stat": stat}
 
     def win_copy(self, args):
-        key = self.find(args["dest"]) or args["dest"]
+        key = self.find(args["dest"]) or expand(args["dest"])
         backup = key + ".1234.2026-11-25@03:50:00~" if args.get("backup") and key in self.files else None
         self.files[key] = self.uploads[args["src"]]
         return {"changed": True, "dest": args["dest"], **({"backup_file": backup} if backup else {})}
@@ -123,7 +137,7 @@ def test_seed_procedure_on_windows_then_steady_state():
         "ansible.windows.win_service", "ansible.windows.win_service",  # query, then start mode + state
     ]
     copy_args = [args for name, args in host.calls if name == "ansible.windows.win_copy"]
-    assert copy_args[0] == {"src": "C:\\Users\\ansible\\AppData\\Local\\Temp\\ansible-tmp-1\\session_state_1", "dest": F64,
+    assert copy_args[0] == {"src": "C:\\Users\\ansible\\AppData\\Local\\Temp\\ansible-tmp-1\\session_state_1", "dest": W64,
                             "backup": False, "_copy_mode": "single"}
     assert host.calls[-1] == ("ansible.windows.win_service", {"name": "aspnet_state", "start_mode": "auto", "state": "started"})
     assert "path" not in host.calls[-2][1] and "path" not in host.calls[-1][1]  # an existing service is never repointed
@@ -156,7 +170,7 @@ def test_a_file_changed_between_read_and_write_is_not_written():
 
     host.before_checksum = other_writer
     result = action(host, {"mode": "InProc"}).run(task_vars={})
-    assert result["failed"] and "changed on the host since it was read" in result["msg"] and result["msg"].startswith(F32)
+    assert result["failed"] and "changed on the host since it was read" in result["msg"] and result["msg"].startswith(W32)
     assert "ansible.windows.win_copy" not in modules(host)
 
 
@@ -165,14 +179,14 @@ def test_a_failed_write_names_the_file_leaves_it_intact_and_removes_the_temp_dir
     before = dict(host.files)
 
     def denied(args):
-        return {"failed": True, "changed": False, "msg": f"Access to the path '{args['dest']}' is denied."}
+        return {"failed": True, "changed": False, "msg": f"Access to the path '{expand(args['dest'])}' is denied."}
 
     host.win_copy = denied
     plugin = action(host, {"mode": "InProc", "state_service": {"state": "ignore"}})
     removed = []
     plugin._remove_tmp_path = removed.append
     result = plugin.run(task_vars={})
-    assert result["failed"] and result["msg"] == f"{F64}: ansible.windows.win_copy failed: Access to the path '{F64}' is denied."
+    assert result["failed"] and result["msg"] == f"{W64}: ansible.windows.win_copy failed: Access to the path '{F64}' is denied."
     assert host.files == before and modules(host).count("ansible.windows.win_copy") == 1  # the second file is not tried
     assert len(host.uploads) == 1 and removed == ["C:\\Users\\ansible\\AppData\\Local\\Temp\\ansible-tmp-1"]
 
@@ -183,7 +197,7 @@ def test_a_write_failing_after_another_says_which_file_changed():
     original = host.win_copy
 
     def second_denied(args):
-        if args["dest"] == F32:
+        if expand(args["dest"]) == F32:
             return {"failed": True, "changed": False, "msg": f"Access to the path '{F32}' is denied."}
         return original(args)
 
@@ -191,9 +205,9 @@ def test_a_write_failing_after_another_says_which_file_changed():
     result = action(host, {"mode": "InProc", "state_service": {"state": "ignore"}}).run(task_vars={})
     assert host.files[F64] != before[F64] and host.files[F32] == before[F32]
     assert result["failed"] and result["changed"] is True
-    assert result["msg"] == (f"{F32}: ansible.windows.win_copy failed: Access to the path '{F32}' is denied.; already written in "
-                             f"this run, and left in their new state: {F64}")
-    assert result["files"] == [{"path": F64, "changed": True, "backup_file": None}]
+    assert result["msg"] == (f"{W32}: ansible.windows.win_copy failed: Access to the path '{F32}' is denied.; already written in "
+                             f"this run, and left in their new state: {W64}")
+    assert result["files"] == [{"path": W64, "changed": True, "backup_file": None}]
 
 
 def test_secret_is_masked_in_every_part_of_the_result():
@@ -217,7 +231,7 @@ def test_missing_service_is_created_from_the_64_bit_framework():
     host.win_service = win_service
     result = action(host, {"mode": "StateServer", "state_connection_string": "tcpip=loopback:42424"}).run(task_vars={})
     created = [args for name, args in host.calls if name == "ansible.windows.win_service" and "path" in args]
-    assert len(created) == 1 and created[0]["path"] == "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\aspnet_state.exe"
+    assert len(created) == 1 and created[0]["path"] == "%windir%\\Microsoft.NET\\Framework64\\v4.0.30319\\aspnet_state.exe"
     assert created[0]["display_name"] == "ASP.NET State Service"
     assert result["service"]["exists"] and result["changed"]
 
@@ -240,7 +254,7 @@ def test_a_default_bitness_without_its_tree_is_skipped_an_asked_one_is_an_error(
     host.files = {path: data for path, data in host.files.items() if "Framework64" not in path}
     result = action(host, args).run(task_vars={})
     if skipped:
-        assert result["changed"] and [record["path"] for record in result["files"]] == [F32]
+        assert result["changed"] and [record["path"] for record in result["files"]] == [W32]
         assert any("64-bit" in warning and "skipped" in warning for warning in result["warnings"])
     else:
         assert result["failed"] and "Framework64" in result["msg"] and "not found" in result["msg"]

@@ -28,7 +28,11 @@ def test_three_sites_cost_one_read_per_file_and_one_service_query():
     result = action(host, {}).run(task_vars={})
     assert result.get("failed") is None, result
     reads = slurps(host)
-    assert len(reads) == len(set(reads)) == result["files_read"] == 15
+    # redirection.config, applicationHost.config, 8 server files (2 frameworks x 2 bitnesses), 5 web.config
+    # files of sites and applications (Intranet/hr's absent), the /images folder's web.config
+    assert len(reads) == len(set(reads)) == result["files_read"] == 16
+    assert reads[:2] == ["%windir%\\system32\\inetsrv\\config\\redirection.config",
+                         "%windir%\\system32\\inetsrv\\config\\applicationhost.config"]
     assert modules(host).count("ansible.windows.win_service") == 1 and modules(host).count("ansible.windows.win_reg_stat") == 1
     assert set(modules(host)) == {"ansible.builtin.slurp", "ansible.windows.win_service", "ansible.windows.win_reg_stat"}
     assert host.files == before and host.uploads == {} and result["changed"] is False
@@ -61,8 +65,8 @@ def test_reads_grow_with_distinct_files_only():
     result = action(host, {"include_service": False}).run(task_vars={})
     assert result.get("failed") is None, result
     reads = slurps(host)
-    # the 15 of the sample, plus one web.config per bulk site; the shared application folder once
-    assert len(reads) == len(set(reads)) == 15 + 40 + 1
+    # the 16 of the sample, plus one web.config per bulk site; the shared application folder once
+    assert len(reads) == len(set(reads)) == 16 + 40 + 1
     assert "ansible.windows.win_service" not in modules(host) and result["service"] is None
     bulk = [level for level in result["levels"] if (level["site"] or "").startswith("Bulk") and level["application"] == "/app"]
     assert len(bulk) == 40 and all(level["session_state"]["mode"]["value"] == "Off" and level["bitness"] == 32 for level in bulk)
@@ -73,8 +77,9 @@ def test_named_sites_read_only_their_chains():
     result = action(host, {"site": ["Default Web Site/shop", "Intranet/hr"], "include_service": False}).run(task_vars={})
     assert [level["config_path"] for level in result["levels"]] == [
         "MACHINE/WEBROOT/APPHOST/Default Web Site/shop", "MACHINE/WEBROOT/APPHOST/Intranet/hr"]
-    # applicationHost.config; 64-bit v4 machine + web; shop's site root + shop; 32-bit v4 machine + web; Intranet + hr
-    assert len(slurps(host)) == 9
+    # redirection.config and applicationHost.config; 64-bit v4 machine + web; shop's site root + shop;
+    # 32-bit v4 machine + web; Intranet + hr
+    assert len(slurps(host)) == 10
 
 
 def test_refusals():

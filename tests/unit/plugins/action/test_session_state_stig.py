@@ -25,8 +25,8 @@ def test_audit_reads_each_file_once_and_writes_nothing():
     assert result.get("failed") is None, result
     assert set(modules(host)) == {"ansible.builtin.slurp"}  # no service query: no rule looks at the service
     reads = [args["src"].casefold() for _name, args in host.calls]
-    assert len(reads) == len(set(reads)) == result["files_read"] == 14  # the info module's 15 less the /images folder
-    assert "c:\\inetpub\\wwwroot\\images\\web.config" not in reads  # no rule judges a folder's web.config
+    assert len(reads) == len(set(reads)) == result["files_read"] == 15  # the info module's 16 less the /images folder
+    assert "%systemdrive%\\inetpub\\wwwroot\\images\\web.config" not in reads  # no rule judges a folder's web.config
     assert host.files == before and host.uploads == {} and result["changed"] is False
     assert statuses(result)[("V-218805", None)] == "Open"  # the 32-bit root web.config says 30 minutes
     assert statuses(result)[("V-218751", "Legacy")] == "Open"  # SQLServer inherited from the v2.0 root web.config

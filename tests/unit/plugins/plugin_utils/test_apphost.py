@@ -6,6 +6,7 @@ import pytest
 from lxml import etree
 
 from ansible_collections.iis.aspnet.plugins.plugin_utils._apphost import (
+    Layout,
     Application,
     map_url,
     parse_apphost,
@@ -189,9 +190,34 @@ def test_unknown_variable_is_refused_by_name(apphost):
 
 def test_environment_can_be_supplied():
     root = etree.fromstring(APPHOST_XML.encode())
-    host = parse_apphost(root, environment={"SystemDrive": "E:", "USERPROFILE": r"C:\Users\web"})
+    host = parse_apphost(root, layout=Layout.image({"SystemDrive": "E:", "USERPROFILE": r"C:\Users\web"}))
     assert physical_path(host, "Default Web Site", "/") == r"E:\inetpub\wwwroot"
     assert physical_path(host, "Broken", "/") == r"C:\Users\web\site"
+    assert physical_path(host, "Intranet", "/") == r"E:\Windows\..\intranet"  # windir follows SystemDrive
+
+
+def test_a_windows_host_expands_variables_itself():
+    host = parse_apphost(etree.fromstring(APPHOST_XML.encode()), layout=Layout.windows())
+    assert physical_path(host, "Default Web Site", "/") == r"%SystemDrive%\inetpub\wwwroot"
+    assert physical_path(host, "Broken", "/") == r"%USERPROFILE%\site"  # any variable: the host knows it
+
+
+def test_a_share_maps_into_the_image():
+    layout = Layout.image(shares={r"\\FileServer\Share": "S:\\"})
+    host = parse_apphost(etree.fromstring(APPHOST_XML.encode()), layout=layout)
+    assert physical_path(host, "Default Web Site", "/ghost/a") == r"S:\ghost\a"
+
+
+@pytest.mark.parametrize("environment, shares, message", [
+    ({"SystemDrive": "C"}, {}, "SystemDrive must be a drive"),
+    ({"windir": "Windows"}, {}, "windir must be an absolute path"),
+    ({}, {"server\\share": "S:\\"}, "is not a UNC share"),
+    ({}, {r"\\server": "S:\\"}, "is not a UNC share"),
+    ({}, {r"\\server\share": "/mnt/share"}, "must map to a Windows path in the image"),
+])
+def test_bad_image_layout_options(environment, shares, message):
+    with pytest.raises(OptionError, match=message):
+        Layout.image(environment, shares)
 
 
 def test_unknown_site_lists_the_known_ones(apphost):

@@ -21,7 +21,7 @@ def test_split(path, parts):
 
 
 @pytest.mark.parametrize("path, reason", [("Windows\\x", "not an absolute Windows path"),
-                                          ("\\\\server\\share\\x", "not an absolute Windows path"),
+                                          ("\\\\server\\share\\x", "is on a network share: map the share .* with image_shares"),
                                           ("C:\\a\\..\\b", "relative components")])
 def test_split_refuses(path, reason):
     with pytest.raises(ConfigError, match=reason):

@@ -14,7 +14,7 @@ from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.windows_modu
 SVC, REG_STAT, REGEDIT = "ansible.windows.win_service", "ansible.windows.win_reg_stat", "ansible.windows.win_regedit"
 QUERY = (SVC, {"name": "aspnet_state"})
 READ_KEY = (REG_STAT, {"path": PARAMETERS_KEY})
-BINARY64 = "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\aspnet_state.exe"
+BINARY64 = "%windir%\\Microsoft.NET\\Framework64\\v4.0.30319\\aspnet_state.exe"
 DEFAULT = {"state": "started", "start_mode": "auto"}  # the module's default on Windows hosts
 CREATE = {"name": "aspnet_state", "path": BINARY64, "display_name": "ASP.NET State Service",
           "username": "NT AUTHORITY\\NetworkService", "start_mode": "auto"}
@@ -40,9 +40,9 @@ def service_paths(sent) -> list[str]:
     ("v4.0", [64, 32], BINARY64),
     ("v4.0", [64], BINARY64),
     ("v4.0", [32, 64], BINARY64),
-    ("v4.0", [32], "C:\\Windows\\Microsoft.NET\\Framework\\v4.0.30319\\aspnet_state.exe"),
-    ("v2.0", [64, 32], "C:\\Windows\\Microsoft.NET\\Framework64\\v2.0.50727\\aspnet_state.exe"),
-    ("v2.0", [32], "C:\\Windows\\Microsoft.NET\\Framework\\v2.0.50727\\aspnet_state.exe"),
+    ("v4.0", [32], "%windir%\\Microsoft.NET\\Framework\\v4.0.30319\\aspnet_state.exe"),
+    ("v2.0", [64, 32], "%windir%\\Microsoft.NET\\Framework64\\v2.0.50727\\aspnet_state.exe"),
+    ("v2.0", [32], "%windir%\\Microsoft.NET\\Framework\\v2.0.50727\\aspnet_state.exe"),
 ])
 def test_service_binary(framework, bitness, expected):
     assert service_binary(framework, bitness) == expected
@@ -122,8 +122,8 @@ def test_a_new_service_gets_its_registry_values_before_it_starts():
 @pytest.mark.parametrize(("desired", "framework", "bitness", "expected"), [
     ({"state": "present"}, "v4.0", (64, 32), {**CREATE, "start_mode": "manual"}),
     ({"state": "stopped", "start_mode": "disabled"}, "v4.0", (32,),
-     {**CREATE, "start_mode": "disabled", "path": "C:\\Windows\\Microsoft.NET\\Framework\\v4.0.30319\\aspnet_state.exe"}),
-    (DEFAULT, "v2.0", (64,), {**CREATE, "state": "started", "path": "C:\\Windows\\Microsoft.NET\\Framework64\\v2.0.50727\\aspnet_state.exe"}),
+     {**CREATE, "start_mode": "disabled", "path": "%windir%\\Microsoft.NET\\Framework\\v4.0.30319\\aspnet_state.exe"}),
+    (DEFAULT, "v2.0", (64,), {**CREATE, "state": "started", "path": "%windir%\\Microsoft.NET\\Framework64\\v2.0.50727\\aspnet_state.exe"}),
 ])
 def test_creation_arguments(desired, framework, bitness, expected):
     want = _service.desired_service(desired)

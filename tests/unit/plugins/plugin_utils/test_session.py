@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.iis.aspnet.plugins.plugin_utils import _image, _session
+from ansible_collections.iis.aspnet.plugins.plugin_utils import _image, _levels, _session
 from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.engine_helpers import LocalImage
 from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import ConfigError, OptionError
 
@@ -120,3 +120,87 @@ def test_an_explicit_bitness_without_its_tree_is_an_error(tree):
     shutil.rmtree(tree / "C/Windows/Microsoft.NET/Framework/v4.0.30319")
     with pytest.raises(ConfigError, match="32-bit"):
         _session.plan_run({"mode": "InProc", "bitness": [32]}, LocalImage(str(tree)))
+
+
+# --- shared configuration (redirection.config) and where the image keeps Windows ------------------
+
+REDIRECTION = "C/Windows/System32/inetsrv/config/redirection.config"
+APPHOST = "C/Windows/System32/inetsrv/config/applicationHost.config"
+
+
+def redirect(tree: Path, attributes: str) -> None:
+    (tree / REDIRECTION).write_bytes(b'<configuration>\r\n    <configurationRedirection ' + attributes.encode() + b' />\r\n</configuration>\r\n')
+
+
+def shared_copy(tree: Path, folder: str) -> Path:
+    """The server's applicationHost.config moved to the share, with the shop's content at another folder."""
+    shared = tree / folder
+    shared.mkdir(parents=True)
+    text = (tree / APPHOST).read_text(encoding="utf-8").replace("%SystemDrive%\\inetpub\\shop", "E:\\shop")
+    (shared / "applicationHost.config").write_text(text, encoding="utf-8")
+    shutil.copytree(tree / "C/inetpub/shop", tree / "E/shop")
+    return shared
+
+
+def test_redirection_off_reads_the_local_applicationhost_config(tree):
+    redirect(tree, 'enabled="false" path="\\\\fs01\\iis"')
+    host = CountingImage(tree)
+    run = _session.plan_run({"site": "Default Web Site/shop", "mode": "Off"}, host)
+    assert run.files[0].path.lower() == "c:\\inetpub\\shop\\web.config"
+    assert [path.rsplit("\\", 1)[1] for path in host.reads[:2]] == ["redirection.config", "applicationHost.config"]
+
+
+def test_shared_configuration_on_a_share_is_refused_without_a_mapping(tree):
+    redirect(tree, 'enabled="true" path="\\\\fs01\\iis\\config"')
+    host = CountingImage(tree)
+    with pytest.raises(ConfigError) as info:
+        _session.plan_run({"site": "Default Web Site/shop", "mode": "Off"}, host)
+    assert info.value.path.endswith("redirection.config") and "\\\\fs01\\iis\\config" in info.value.reason
+    assert "image_shares" in info.value.reason
+    assert not any(path.endswith("applicationHost.config") for path in host.reads)  # never the stale local copy
+
+
+def test_shared_configuration_is_read_where_the_share_is_mapped(tree):
+    redirect(tree, 'enabled="true" path="\\\\fs01\\iis\\config"')
+    shared_copy(tree, "S/config")
+    host = CountingImage(tree)
+    host.layout = _levels.Layout.image(shares={"\\\\fs01\\iis": "S:\\"})
+    run = _session.plan_run({"site": "Default Web Site/shop", "mode": "Off"}, host)
+    assert run.files[0].path == "E:\\shop\\web.config"  # the shared file's physical path, not the local one's
+    assert "S:\\config\\applicationHost.config" in host.reads
+    assert not any(path.startswith("C:") and path.endswith("applicationHost.config") for path in host.reads)
+
+
+def test_shared_configuration_in_a_local_folder(tree):
+    redirect(tree, 'enabled="true" path="D:\\SharedConfig"')
+    shared_copy(tree, "D/SharedConfig")
+    run = _session.plan_run({"site": "Default Web Site/shop", "mode": "Off"}, LocalImage(str(tree)))
+    assert run.files[0].path == "E:\\shop\\web.config"
+
+
+@pytest.mark.parametrize("attributes, fragment", [
+    ('enabled="true" path="D:\\Nowhere"', "enables shared configuration, but D:\\Nowhere\\applicationHost.config does not exist"),
+    ('enabled="true"', "without a path"),
+])
+def test_broken_shared_configuration_is_refused(tree, attributes, fragment):
+    redirect(tree, attributes)
+    with pytest.raises(ConfigError) as info:
+        _session.plan_run({"site": "Default Web Site/shop", "mode": "Off"}, LocalImage(str(tree)))
+    assert info.value.path.endswith("redirection.config") and fragment in info.value.reason
+
+
+def test_server_level_runs_read_no_iis_file(tree):
+    redirect(tree, 'enabled="true" path="\\\\fs01\\iis\\config"')  # would be refused if it were read
+    host = CountingImage(tree)
+    _session.plan_run({"mode": "InProc"}, host)
+    assert not any("inetsrv" in path for path in host.reads)
+
+
+def test_an_image_whose_windows_is_on_another_drive(tree):
+    shutil.move(str(tree / "C" / "Windows"), str(tree / "D" / "WINNT"))
+    host = CountingImage(tree)
+    host.layout = _levels.Layout.image({"SystemDrive": "C:", "windir": "D:\\WINNT"})
+    run = _session.plan_run({"mode": "InProc", "bitness": [64]}, host)
+    assert run.files[0].path == "D:\\WINNT\\Microsoft.NET\\Framework64\\v4.0.30319\\Config\\web.config"
+    with pytest.raises(ConfigError, match="not found"):
+        _session.plan_run({"mode": "InProc", "bitness": [64]}, LocalImage(str(tree)))  # C:\Windows is gone

@@ -401,7 +401,7 @@ def test_valid_state_connection_strings(value):
 def test_option_spec_names_and_types():
     spec = option_spec()
     assert list(spec)[:4] == ["commit", "site", "framework_version", "bitness"]
-    assert list(spec)[-3:] == ["state_service", "image_root", "backup"]
+    assert list(spec)[-5:] == ["state_service", "image_root", "image_environment", "image_shares", "backup"]
     assert spec["commit"] == {"type": "str", "choices": ["MACHINE", "WEBROOT", "APPHOST", "SITE", "APP"]}
     assert spec["framework_version"] == {"type": "str", "choices": ["v4.0", "v2.0"], "default": "v4.0"}
     assert spec["bitness"] == {"type": "list", "elements": "int", "choices": [64, 32], "default": [64, 32]}
@@ -411,6 +411,7 @@ def test_option_spec_names_and_types():
     assert spec["page_state_history_size"] == {"type": "int"}
     assert spec["compression_enabled"] == {"type": "bool"}
     assert spec["image_root"] == {"type": "path"}
+    assert spec["image_environment"] == spec["image_shares"] == {"type": "dict"}
     assert spec["backup"] == {"type": "bool", "default": False}
     assert spec["state_service"] == {"type": "dict", "options": {
         "state": {"type": "str", "choices": ["started", "stopped", "present", "ignore"]},
