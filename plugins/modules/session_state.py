@@ -297,7 +297,7 @@ options:
   image_shares:
     description:
       - 'With O(image_root): where UNC shares the server reads are in the image, as a mapping from a share
-        (V(\\fs01\iisconfig)) to a Windows path of the image (V(Z:\)): shared configuration (C(redirection.config))
+        (V(\\\\fs01\\iisconfig)) to a Windows path of the image (V(Z:\\)): shared configuration (C(redirection.config))
         and content on shares are read there. Without a mapping, a share the server uses is refused by
         name, never replaced by a local copy.'
     type: dict

@@ -612,7 +612,7 @@ _OTHER_OPTIONS = {
         "out: the host expands variables itself.")},
     "image_shares": {"type": "dict", "description": (
         "With O(image_root): where UNC shares the server reads are in the image, as a mapping from a share "
-        "(V(\\\\fs01\\iisconfig)) to a Windows path of the image (V(Z:\\)): shared configuration "
+        "(V(\\\\\\\\fs01\\\\iisconfig)) to a Windows path of the image (V(Z:\\\\)): shared configuration "
         "(C(redirection.config)) and content on shares are read there. Without a mapping, a share the server uses is "
         "refused by name, never replaced by a local copy.")},
     "backup": {"type": "bool", "default": False, "description": (

@@ -207,3 +207,38 @@ def test_writer_refuses_when_the_shared_copy_cannot_be_read():
     result = run(None, host, {"site": "Default Web Site/shop", "mode": "Off"})
     assert result["failed"] and result["msg"].startswith("%windir%\\System32\\inetsrv\\config\\redirection.config: ")
     assert SHARED in result["msg"] and "local applicationHost.config" in result["msg"]
+
+
+# --- the writer's other judgements on the model --------------------------------------------------
+
+@pytest.mark.parametrize("args, fragment", [
+    # A <location> in the root web.config for a folder that is not an application (MachineToApplication).
+    ({"site": "Default Web Site/images", "commit": "WEBROOT", "mode": "Off", "bitness": [64]},
+     'may not be set at this level (FOLDER)'),
+    # A site applicationHost.config does not know: nothing to write a <location> for.
+    ({"site": "Nowhere", "commit": "WEBROOT", "mode": "Off", "bitness": [64]}, "no IIS site named 'Nowhere'"),
+])
+def test_writer_refuses_server_level_locations_the_model_rejects(args, fragment):
+    host = FakeWindows()
+    before = dict(host.files)
+    result = run(None, host, args, check_mode=False)
+    assert result["failed"] and fragment in result["msg"] and host.files == before
+
+
+def test_writer_refuses_a_site_setting_a_root_location_locks():
+    host = FakeWindows()
+    edit(host, F64, "</configuration>", '<location path="Default Web Site" allowOverride="false"><system.web>'
+                                        '<sessionState mode="InProc" /></system.web></location>\r\n</configuration>')
+    result = run(None, host, {"site": "Default Web Site", "commit": "APP", "mode": "Off"})
+    assert result["failed"] and result["msg"].startswith(NAMED_WWWROOT + ": <sessionState> is locked by the <location "
+                                                         'path="Default Web Site">')
+
+
+def test_writer_warns_when_a_later_definition_overrides_what_it_writes():
+    # The shop's own web.config says InProc: a root <location> for the shop is written, but loses.
+    result = run(None, FakeWindows(), {"site": "Default Web Site/shop", "commit": "WEBROOT", "mode": "SQLServer",
+                                       "bitness": [64]})
+    assert result.get("failed") is None, result
+    (warning,) = [w for w in result["warnings"] if "comes after it" in w]
+    assert warning.startswith(f"sessionState mode=SQLServer is written to {W64}, but {SHOP_PATH} runs mode=InProc from "
+                              f"{NAMED_SHOP} line")
