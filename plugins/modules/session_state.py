@@ -71,9 +71,9 @@ options:
     description:
       - 'Which configuration file receives the settings, as appcmd''s C(/commit): V(MACHINE) (machine.config),
         V(WEBROOT) (the root web.config), V(SITE) (the web.config at the site''s root) or V(APP) (the
-        application''s web.config). V(SITE) and V(APP) need O(site). V(APPHOST) is refused: ASP.NET never
-        reads C(system.web) from applicationHost.config. Default: V(WEBROOT) without O(site), V(APP) with
-        it.'
+        application''s web.config). V(SITE) and V(APP) need O(site). V(APPHOST) is refused for settings:
+        ASP.NET never reads C(system.web) from applicationHost.config; it is accepted with O(revert) only,
+        to remove such settings. Default: V(WEBROOT) without O(site), V(APP) with it.'
     type: str
     choices:
       - MACHINE
@@ -234,6 +234,37 @@ options:
         historySize>)): an integer of at least 1. Not to be confused with C(<pages sessionStateHistorySize>).
         Schema default: 9.'
     type: int
+  revert:
+    description:
+      - 'Settings to remove at the target level, so that the value in effect comes from the level above,
+        as IIS Manager''s Revert To Parent does: option names such as V(timeout) or V(cookieless). An
+        option cannot be both set and reverted in one call. The attribute goes with the white space before
+        it; an element left without attributes and children goes too, and so does a C(<system.web>) or
+        C(<location>) left empty; nothing else moves. With O(commit=APPHOST), which accepts only this,
+        it removes what applicationHost.config holds, which ASP.NET never reads. Reverting may name a
+        path below an application (a C(<location>) for a folder). The result''s RV(reverted) says which
+        value is in effect afterwards and where it comes from.'
+    type: list
+    elements: str
+    choices:
+      - mode
+      - timeout
+      - cookieless
+      - cookie_name
+      - cookie_same_site
+      - regenerate_expired_session_id
+      - state_connection_string
+      - state_network_timeout
+      - sql_connection_string
+      - sql_command_timeout
+      - sql_connection_retry_interval
+      - allow_custom_sql_database
+      - custom_provider
+      - use_hosting_identity
+      - compression_enabled
+      - partition_resolver_type
+      - session_id_manager_type
+      - page_state_history_size
   state_service:
     description:
       - 'The ASP.NET State Service (C(aspnet_state)); only O(mode=StateServer) uses it, but it is ensured
@@ -375,6 +406,20 @@ EXAMPLES = r"""
       state: ignore
     backup: true
 
+- name: Clear a stray override so the application runs the server's values again (Revert To Parent)
+  iis.aspnet.session_state:
+    site: Default Web Site/shop
+    revert: [timeout, cookieless]
+    state_service:
+      state: ignore
+  register: cleared
+
+- name: Remove a sessionState from applicationHost.config, where ASP.NET never reads it
+  iis.aspnet.session_state:
+    commit: APPHOST
+    site: Intranet
+    revert: [cookieless]
+
 # A web farm keeping session data on one state server. Every node also needs the same
 # machineKey, site IDs and application paths; this module does not manage those.
 - name: State server - run aspnet_state on port 42424 and accept the other nodes
@@ -492,7 +537,7 @@ changes:
       type: str
       sample: StateServer
     after:
-      description: The value after the change.
+      description: The value after the change; V(null) when O(revert) removes the attribute.
       type: str
       sample: InProc
   sample:
@@ -501,6 +546,36 @@ changes:
       attribute: mode
       before: null
       after: InProc
+reverted:
+  description:
+    - For each attribute O(revert) removes, the value in effect afterwards at the path the target governs, computed as
+      ASP.NET computes it, and where it now comes from. Empty when nothing was removed (the files that would tell are
+      read only when something changes) and for O(commit=APPHOST), which ASP.NET does not read.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    path:
+      description: The file the attribute was removed from.
+      type: str
+    element:
+      description: V(sessionState) or V(sessionPageState).
+      type: str
+    attribute:
+      description: The XML attribute name.
+      type: str
+    config_path:
+      description: The configuration path whose value is reported.
+      type: str
+      sample: MACHINE/WEBROOT/APPHOST/Default Web Site/shop
+    value:
+      description: The value in effect after the removal (passwords masked).
+      type: str
+      sample: "20"
+    source:
+      description: Where it comes from, as in the info module (C(file), C(level), C(location), C(config_path), C(line)), or
+        V(null) for the schema default.
+      type: dict
 service:
   description:
     - The ASP.NET State Service after the run (in check mode, as it would be).
@@ -548,7 +623,7 @@ appcmd:
   description:
     - The appcmd command lines that would make the same settings, for people who think in appcmd; never run by the module.
     - One line per Framework tree and element for server-level commits, with C(/clr) naming the framework. Passwords are
-      masked.
+      masked. O(revert) gives C(clear config) lines naming the attributes removed.
   returned: always
   type: list
   elements: str

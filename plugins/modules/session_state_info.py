@@ -166,6 +166,10 @@ levels:
         - C(source) is null for a schema default, else a dict with C(file), C(level) (V(MACHINE), V(WEBROOT), V(SITE),
           V(APP) or V(FOLDER)), C(location) (the C(<location path>) as written, or null at the top of the file),
           C(config_path) (the configuration path the definition is applied at, as IIS spells it) and C(line).
+        - C(overrides) lists every definition below the server level (anything but the top of machine.config and of the
+          root web.config) that sets the attribute on the way to this level, in the order they apply, each a C(source)
+          with its C(value) (masked). These are what reverting would remove; the filter
+          P(iis.aspnet.override_reverts#filter) turns them into M(iis.aspnet.session_state) calls.
         - .NET 4-only attributes are absent for V(v2.0) levels.
       type: dict
       sample:
@@ -177,9 +181,17 @@ levels:
             location: null
             config_path: MACHINE/WEBROOT/APPHOST/Default Web Site/shop
             line: 12
+          overrides:
+            - file: C:\inetpub\shop\web.config
+              level: APP
+              location: null
+              config_path: MACHINE/WEBROOT/APPHOST/Default Web Site/shop
+              line: 12
+              value: InProc
         timeout:
           value: "20"
           source: null
+          overrides: []
     session_page_state:
       description: C(historySize), in the same shape as RV(levels[].session_state).
       type: dict

@@ -204,12 +204,15 @@ summary:
   sample: {Open: 1, NotAFinding: 6, Not_Applicable: 1}
 remediation:
   description:
-    - Site-level arguments for M(iis.aspnet.session_state) that close the open site findings (C(site) and the settings),
-      broadest level first; settings the server-level write of the same run (O(server)) already fixes are left out.
+    - Arguments for M(iis.aspnet.session_state) that close the open site findings. Where the server-level value complies
+      (as it is, or as the server-level write of the same run, O(server), leaves it) and overrides below the server level
+      give the site its value, one call per file and C(<location>) removes them (C(commit), C(site), C(revert), and for a
+      C(<location>) in a server file C(framework_version) and C(bitness)); these come first. Otherwise a site-level write
+      (C(site) and the settings), broadest level first. Settings the server-level write already fixes are left out.
   returned: success
   type: list
   elements: dict
-  sample: [{site: Legacy, mode: InProc}]
+  sample: [{commit: SITE, site: Kiosk, revert: [cookieless]}, {site: Legacy, mode: InProc}]
 files_read:
   description: How many files were read from the host (each at most once).
   returned: success

@@ -43,6 +43,7 @@ STATUS_ORDER = (ERROR, UNREACHABLE, DRIFT, CHANGED, IN_LINE, AUDITED)
 LABELS = {DRIFT: "would change", CHANGED: "changed", ERROR: "error", UNREACHABLE: "unreachable", IN_LINE: "in line",
           AUDITED: "audited"}
 ABSENT = "(absent)"
+INHERITED = "(inherited)"  # a revert removes the setting: the level above governs
 SERVICE_DIFFERS = "(differs)"
 HIDDEN = "(hidden by no_log)"
 
@@ -84,7 +85,7 @@ class Difference:
 
     def line(self) -> str:
         """``element attribute: actual -> desired``, the line every rendering uses."""
-        return f"{self.setting()}: {_shown(self.actual)} -> {_shown(self.desired)}"
+        return f"{self.setting()}: {_shown(self.actual)} -> {_wanted(self.desired)}"
 
 
 STIG_STATUSES = _stig.STATUSES  # Open, NotAFinding, Not_Applicable: the columns of the STIG section
@@ -352,6 +353,11 @@ def _shown(value: str | None) -> str:
     return ABSENT if value is None else value
 
 
+def _wanted(value: str | None) -> str:
+    """The value a task declares; None only when it reverts the setting (removes it)."""
+    return INHERITED if value is None else value
+
+
 def summary(records: list[HostRecord]) -> dict[str, int]:
     counts = {"hosts": len(records)}
     counts.update({status: sum(1 for record in records if record.status == status) for status in STATUS_ORDER})
@@ -374,7 +380,7 @@ def render_table(records: list[HostRecord]) -> str:
     rows, notes = [], []
     for record in records:
         label = LABELS[record.status]
-        host_rows = [["", "", diff.path, diff.setting(), _shown(diff.actual), _shown(diff.desired)]
+        host_rows = [["", "", diff.path, diff.setting(), _shown(diff.actual), _wanted(diff.desired)]
                      for diff in record.differences.values()] or [["", "", "", "", "", ""]]
         host_rows[0][:2] = [record.host, label]
         rows += host_rows
@@ -477,7 +483,7 @@ def render_markdown(records: list[HostRecord], playbook: str | None = None) -> s
     lines += ["| Host | Status | File | Setting | Actual | Desired |", "|---|---|---|---|---|---|"]
     for record in records:
         label = LABELS[record.status]
-        rows = [(diff.path, diff.setting(), _shown(diff.actual), _shown(diff.desired)) for diff in record.differences.values()]
+        rows = [(diff.path, diff.setting(), _shown(diff.actual), _wanted(diff.desired)) for diff in record.differences.values()]
         for index, (path, setting, actual, desired) in enumerate(rows or [("", "", "", "")]):
             host = _md_code(record.host) if index == 0 else ""
             status = label if index == 0 else ""

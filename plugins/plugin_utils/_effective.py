@@ -65,6 +65,8 @@ class Effective:
 
     scope: Scope
     values: dict[tuple[str, str], tuple[str, dict | None]] = field(default_factory=dict)
+    # (element, xml) -> every definition below the server level that sets it on the way, in order.
+    overrides: dict[tuple[str, str], list[dict]] = field(default_factory=dict)
     files: list[dict] = field(default_factory=list)
     complete: bool = True
 
@@ -132,6 +134,9 @@ def merge(scope: Scope, model: Model, findings: list[Finding]) -> Effective:
         evaluation = model.evaluate(scope.chain, section, defaults)
         result.values.update({(element, name): (text, None if origin is None else origin.source())
                               for name, (text, origin) in evaluation.values.items()})
+        result.overrides.update({(element, name): [{**item.source(), "value": item.attributes()[name]}
+                                                   for item in evaluation.setters.get(name, ()) if not item.server_level]
+                                 for name in evaluation.values})
         result.complete = result.complete and evaluation.complete
         findings += _evaluation_findings(evaluation, scope)
     return result
@@ -326,8 +331,9 @@ def as_dict(effective: Effective) -> dict:
               "framework_version": scope.framework_version, "bitness": scope.bitness, "pool": scope.pool,
               "files": effective.files, "complete": effective.complete}
     for element, key in ELEMENTS.items():
-        record[key] = {xml: {"value": mask_value(xml, text), "source": source}
-                       for (owner, xml), (text, source) in effective.values.items() if owner == element}
+        record[key] = {xml: {"value": mask_value(xml, text), "source": source, "overrides": [
+            {**found, "value": mask_value(xml, found["value"])} for found in effective.overrides[(owner, xml)]]}
+            for (owner, xml), (text, source) in effective.values.items() if owner == element}
     return record
 
 

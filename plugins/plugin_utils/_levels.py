@@ -46,9 +46,9 @@ WEBROOT_PATH = "MACHINE/WEBROOT"
 APPHOST_PATH = "MACHINE/WEBROOT/APPHOST"
 
 _APPHOST_REFUSAL = (
-    "APPHOST is refused for system.web/sessionState: IIS accepts system.web in applicationHost.config, "
+    "APPHOST is refused for system.web/sessionState settings: IIS accepts system.web in applicationHost.config, "
     "but ASP.NET never reads system.web from it, so the setting would have no effect. "
-    "Use WEBROOT (the server's root web.config) or SITE/APP with site."
+    "Use WEBROOT (the server's root web.config) or SITE/APP with site (APPHOST takes revert only, to remove such settings)."
 )
 _MACHINE_TO_APPLICATION = (
     "sessionState is declared allowDefinition=\"MachineToApplication\": ASP.NET refuses it \"beyond "
@@ -145,9 +145,10 @@ def path_level(apphost: AppHost | None, config_path: str) -> str | None:
 # --- resolution -------------------------------------------------------------------------------
 
 
-def needs_apphost(commit: str | None, site: str | None) -> bool:
-    """SITE and APP find their files through applicationHost.config; default commit with site is APP."""
-    return _commit(commit, site) in ("SITE", "APP")
+def needs_apphost(commit: str | None, site: str | None, revert_only: bool = False) -> bool:
+    """SITE and APP find their files through applicationHost.config (the default commit with site is
+    APP); APPHOST, accepted for reverts only, edits it (refused before any read otherwise)."""
+    return _commit(commit, site) in (("SITE", "APP", "APPHOST") if revert_only else ("SITE", "APP"))
 
 
 def _commit(commit: str | None, site: str | None) -> str:
@@ -230,19 +231,32 @@ def site_file(apphost: AppHost, site: Site, segments: tuple[str, ...]) -> FileRe
     return FileRef(path, level, _join_config_path(APPHOST_PATH, [site.name, *segments]))
 
 
-def _site_targets(commit, site, apphost) -> list[Target]:
-    iis_site, app = find_application(apphost, site)
+def _site_targets(commit, site, apphost, revert_only: bool) -> list[Target]:
+    if revert_only:  # removing a setting is right at any path, a folder's included
+        iis_site, app, segments = _owner(apphost, site)
+    else:
+        iis_site, app = find_application(apphost, site)
+        segments = app.path
     framework_version, bitness = pool_settings(apphost, app)[1:]
     if commit == "SITE":
-        file, location = site_file(apphost, iis_site, ()), "/".join(app.path)
+        file, location = site_file(apphost, iis_site, ()), "/".join(segments)
     else:
-        file, location = site_file(apphost, iis_site, app.path), ""
+        file, location = site_file(apphost, iis_site, app.path), "/".join(segments[len(app.path):])
     return [Target(file, location, location_config_path(file, location), commit, framework_version, bitness,
                    optional=False, may_create=True)]
 
 
+def _apphost_target(site: str | None, apphost: AppHost) -> Target:
+    """applicationHost.config itself (where IIS read it), at the top or in <location path="site">."""
+    file = FileRef(apphost.path, "APPHOST", APPHOST_PATH)
+    location = normalise_site(site) if site else ""
+    return Target(file, location, location_config_path(file, location), "APPHOST", DEFAULT_FRAMEWORK, DEFAULT_BITNESS[0],
+                  optional=False, may_create=False)
+
+
 def resolve(commit, site, framework_version, bitness, apphost: AppHost | None = None, *,
-            framework_given: bool = False, bitness_given: bool = False, layout: Layout = IMAGE) -> list[Target]:
+            framework_given: bool = False, bitness_given: bool = False, layout: Layout = IMAGE,
+            revert_only: bool = False) -> list[Target]:
     """Targets for one module call, in bitness order; raises OptionError for refused levels.
 
     commit=None means the default (WEBROOT without site, APP with it); framework_version=None
@@ -253,14 +267,16 @@ def resolve(commit, site, framework_version, bitness, apphost: AppHost | None = 
     decides framework and bitness (see pool_runtime) and both given values are ignored.
     """
     commit = _commit(commit, site)
-    if commit == "APPHOST":
+    if commit == "APPHOST" and not revert_only:
         raise OptionError("commit", _APPHOST_REFUSAL)
+    if commit in ("SITE", "APP", "APPHOST") and apphost is None:
+        raise ValueError(f"commit {commit} needs the parsed applicationHost.config (see needs_apphost)")
+    if commit == "APPHOST":
+        return [_apphost_target(site, apphost)]
     if commit in ("SITE", "APP"):
         if not site:
             raise OptionError("commit", f"{commit} needs site (the IIS site or application to configure)")
-        if apphost is None:
-            raise ValueError(f"commit {commit} needs the parsed applicationHost.config (see needs_apphost)")
-        return _site_targets(commit, site, apphost)
+        return _site_targets(commit, site, apphost, revert_only)
     framework_version = framework_version or DEFAULT_FRAMEWORK
     framework_config_file("machine.config", framework_version, 64)  # validates framework_version
     return _server_targets(commit, site, framework_version, _bitnesses(bitness), bitness_given, layout)

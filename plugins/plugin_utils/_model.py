@@ -223,6 +223,11 @@ class Input:
     def where(self) -> str:
         return f"{self.doc.path} line {self.line}"
 
+    @property
+    def server_level(self) -> bool:
+        """The top of machine.config or of the root web.config: what every site inherits, not an override."""
+        return self.own and self.ref.level in ("MACHINE", "WEBROOT")
+
 
 def check_element(doc: ConfigDoc, tag: Tag | None) -> None:
     """Refuse to read or edit an element whose content is not really in this file."""
@@ -275,6 +280,7 @@ class Overlay:
     existing: Tag | None  # the element as it is now (None: inserted)
     container: Tag | None  # for an inserted element, the <location> it goes into (None: top level or a new one)
     offset: int  # where the element is, or will be inserted, in the original text (for line numbers)
+    delete: bool = False  # the edit removes the element (a revert leaves it empty)
 
     def place(self, doc: ConfigDoc) -> Place:
         tag = self.existing
@@ -295,6 +301,7 @@ class Evaluation:
     section: Section
     values: dict[str, tuple[str, Input | None]]  # attribute -> (text, the input that set it; None: default)
     inputs: list[Input] = field(default_factory=list)  # applied, in evaluation order
+    setters: dict[str, list[Input]] = field(default_factory=dict)  # attribute -> every input that set it, in order
     locked: list[tuple[Input, set[str] | None, Finding]] = field(default_factory=list)  # None: the whole element
     opaque: list[tuple[Input, ConfigError]] = field(default_factory=list)  # encrypted or configSource
     findings: list[Finding] = field(default_factory=list)
@@ -391,9 +398,12 @@ class Model:
         for overlay in self.overlays:
             if overlay.path.casefold() != doc.path.casefold() or overlay.element != section.name:
                 continue
-            kept = [place for place in found if place.element is not overlay.existing]
-            found = kept + [overlay.place(doc)] if overlay.existing is None else [
-                overlay.place(doc) if place.element is overlay.existing else place for place in found]
+            if overlay.delete:
+                found = [place for place in found if place.element is not overlay.existing]
+            elif overlay.existing is None:
+                found = [*found, overlay.place(doc)]
+            else:
+                found = [overlay.place(doc) if place.element is overlay.existing else place for place in found]
         return found
 
     # --- declarations
@@ -447,6 +457,7 @@ class Model:
             for name, text in item.attributes().items():
                 if name in result.values:
                     result.values[name] = (text, item)
+                    result.setters.setdefault(name, []).append(item)
             locks.add(item)
         result.broken = any((record.file.path.casefold(), section.name) in self.broken
                             for record in chain.records if record.file is not None)

@@ -11,13 +11,14 @@ decides (locks, the section's declaration, the runtime's rules, connection strin
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from ansible_collections.iis.aspnet.plugins.plugin_utils import _locate, _model, _spec
 from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import ConfigError, OptionError
 from ansible_collections.iis.aspnet.plugins.plugin_utils._mask import mask_value
 from ansible_collections.iis.aspnet.plugins.plugin_utils._report import Change
-from ansible_collections.iis.aspnet.plugins.plugin_utils._splice import ElementEdit, render
+from ansible_collections.iis.aspnet.plugins.plugin_utils._splice import ElementEdit, leaves_empty, render
 from ansible_collections.iis.aspnet.plugins.plugin_utils._xmlfile import ConfigDoc, parse, parse_tree
 
 # Settings are keyed (element, XML attribute), e.g. ("sessionState", "mode").
@@ -44,22 +45,26 @@ class FilePlan:
         return self.created or self.after != self.before
 
 
-def plan_file(doc: ConfigDoc, location: str, desired: Settings) -> FilePlan:
-    """Plan ``desired`` at ``location`` in one file; refuse an element that is not really there.
+def plan_file(doc: ConfigDoc, location: str, desired: Settings, reverts: Collection[tuple[str, str]] = ()) -> FilePlan:
+    """Plan ``desired`` and the removal of ``reverts`` at ``location`` in one file.
 
-    Nothing above or below the file is looked at: :func:`judge` does that, and only when
-    something is to change, since reading those files costs remote calls.
+    Refuses an element that is not really there (encrypted, configSource). Nothing above or below
+    the file is looked at: :func:`judge` does that, and only when something is to change, since
+    reading those files costs remote calls.
     """
     location = _locate.normalise(location)
     edits, changes = [], []
-    for element, values in _by_element(desired).items():
+    for element in dict.fromkeys([element for element, _xml in desired] + [element for element, _xml in reverts]):
         slot = _locate.find(doc, location, element)
         _model.check_element(doc, slot.element)
-        todo = [(xml, value) for xml, value in values if not _spec.same_value(
+        todo = [(xml, value) for (owner, xml), value in desired.items() if owner == element and not _spec.same_value(
             _spec.attribute(xml, element), _current(slot, xml), value)]
-        if todo:
-            edits.append(ElementEdit(element, slot, todo))
+        gone = tuple(xml for owner, xml in reverts if owner == element and _current(slot, xml) is not None)
+        if todo or gone:
+            delete = bool(gone) and leaves_empty(doc, slot.element, gone, todo)
+            edits.append(ElementEdit(element, slot, todo, gone, delete))
             changes += [Change(doc.path, element, xml, _current(slot, xml), value) for xml, value in todo]
+            changes += [Change(doc.path, element, xml, _current(slot, xml), None) for xml in gone]
     if not edits:
         return FilePlan(doc.path, location, doc.data, doc.data, encoding=doc.encoding)
     after = doc.encode(render(doc, edits)[0])
@@ -80,12 +85,15 @@ def verify(doc: ConfigDoc, after: bytes, location: str, edits: list[ElementEdit]
         raise ConfigError(doc.path, f"internal error: the edited file would not parse ({exc.reason}); nothing written") from None
     for edit in edits:
         nodes = _locate.find_nodes(root, location, edit.element)
-        if len(nodes) != 1 or dict(nodes[0].attrib) != _attributes_after(edit):
+        read = [dict(node.attrib) for node in nodes]
+        if read != ([] if edit.delete else [_attributes_after(edit)]):
             raise ConfigError(doc.path, f"internal error: <{edit.element}> does not read back as planned; nothing written")
 
 
 def _attributes_after(edit: ElementEdit) -> dict[str, str]:
     expected = dict(edit.slot.element.attrib) if edit.slot.element is not None else {}
+    for name in edit.removals:
+        expected.pop(name, None)
     expected.update(edit.values)
     return expected
 
@@ -95,14 +103,24 @@ def _overlay(doc: ConfigDoc, location: str, edit: ElementEdit) -> _model.Overlay
     slot = edit.slot
     container = slot.container if slot.container is not None and slot.container.name == "location" else None
     offset = (slot.element or slot.group or slot.container or doc.root).start
-    return _model.Overlay(doc.path, location, edit.element, _attributes_after(edit), slot.element, container, offset)
+    return _model.Overlay(doc.path, location, edit.element, _attributes_after(edit), slot.element, container, offset,
+                          edit.delete)
 
 
 # --- judging a planned change on the model ----------------------------------------------------
 
 
-def judge(plan: FilePlan, chain: _model.Chain, doc: _model.Doc) -> list[str]:
-    """Refuse what the runtime would refuse once ``plan`` is written; return warnings.
+@dataclass
+class Judgement:
+    """What judging a planned change found, when it is not refused."""
+
+    warnings: list[str] = field(default_factory=list)
+    # After a revert: each removed attribute's value in effect at the path the target governs.
+    reverted: list[dict] = field(default_factory=list)
+
+
+def judge(plan: FilePlan, chain: _model.Chain, doc: _model.Doc) -> Judgement:
+    """Refuse what the runtime would refuse once ``plan`` is written.
 
     ``chain`` runs from MACHINE down to the path the target governs; ``doc`` reads the files of
     the host as they are now. Refusals raise ConfigError or OptionError naming file or option.
@@ -111,20 +129,31 @@ def judge(plan: FilePlan, chain: _model.Chain, doc: _model.Doc) -> list[str]:
     model = _model.Model(lambda path: base if path.casefold() == plan.path.casefold() else doc(path),
                          overlays=plan.overlays)
     changed = {(change.element, change.attribute): change.after for change in plan.changes}
+    written = {key: value for key, value in changed.items() if value is not None}
     evaluations = {}
     for element in dict.fromkeys(element for element, _name in changed):
-        defaults = {attr.xml: attr.default for attr in _spec.ATTRIBUTES if attr.element == element}
-        evaluation = model.evaluate(chain, SECTIONS[element], defaults)
-        _refuse_placement(model, evaluation, plan, {name for owner, name in changed if owner == element})
+        evaluation = model.evaluate(chain, SECTIONS[element], _defaults(element))
+        _refuse_placement(model, evaluation, plan, {name for owner, name in written if owner == element})
         evaluations[element] = evaluation
-    session = evaluations.get("sessionState") or model.evaluate(
-        chain, _model.SESSION_STATE, {attr.xml: attr.default for attr in _spec.ATTRIBUTES if attr.element == "sessionState"})
+    session = evaluations.get("sessionState") or model.evaluate(chain, _model.SESSION_STATE, _defaults("sessionState"))
     values = {name: text for name, (text, _origin) in session.values.items()}
-    warnings = _check_connection_strings(model, chain, changed, values)
+    warnings = _check_connection_strings(model, chain, written, values)
     errors, notes = _model.runtime_problems(model, chain, values)
     if errors:
         raise ConfigError(plan.path, "the result would be rejected by ASP.NET: " + "; ".join(errors))
-    return warnings + notes + _overridden(plan, evaluations, changed)
+    reverted = [_in_effect(plan, evaluations[element], element, name)
+                for (element, name), value in changed.items() if value is None]
+    return Judgement(warnings + notes + _overridden(plan, evaluations, written), reverted)
+
+
+def _defaults(element: str) -> dict[str, str]:
+    return {attr.xml: attr.default for attr in _spec.ATTRIBUTES if attr.element == element}
+
+
+def _in_effect(plan: FilePlan, evaluation: _model.Evaluation, element: str, name: str) -> dict:
+    """A reverted attribute as the path the target governs now runs it, and where that comes from."""
+    return {"path": plan.path, "element": element, "attribute": name, "config_path": evaluation.chain.config_path,
+            "value": mask_value(name, evaluation.text(name)), "source": evaluation.source(name)}
 
 
 def _ours(item: _model.Input, plan: FilePlan) -> bool:
@@ -139,7 +168,7 @@ def _refuse_placement(model: _model.Model, evaluation: _model.Evaluation, plan: 
     for item, locked, finding in evaluation.locked:
         if _ours(item, plan) and (locked is None or locked & names):
             raise ConfigError(plan.path, finding.message)
-    for item in evaluation.inputs:
+    for item in evaluation.inputs if names else ():  # a removal alone is right wherever it is made
         if _ours(item, plan):
             level = evaluation.chain.records[-1].level
             problem = model.definition_problem(evaluation.chain, evaluation.section, item.place, level)
@@ -186,4 +215,4 @@ def _by_element(desired: Settings) -> dict[str, list[tuple[str, str]]]:
     return grouped
 
 
-__all__ = ["Settings", "SECTIONS", "FilePlan", "plan_file", "verify", "judge"]
+__all__ = ["Settings", "SECTIONS", "FilePlan", "Judgement", "plan_file", "verify", "judge"]

@@ -29,7 +29,7 @@ class Change:
     element: str
     attribute: str
     before: str | None
-    after: str
+    after: str | None  # None: removed (reverted to the parent's value)
 
 
 def masked_change(change: Change) -> dict:
@@ -133,11 +133,13 @@ def _range(start: int, stop: int) -> str:
 def run_result(run, backups: dict, service, commit: str | None, site: str | None) -> dict:
     """files, changes, service and appcmd of a run; every value that may hold a secret is masked."""
     commit = commit or (run.targets[0].commit if run.targets else "WEBROOT")
+    pairs = [(t.framework_version, t.bitness) for t in run.targets]
     return {
         "files": [{"path": plan.path, "changed": plan.changed, "backup_file": backups.get(plan.path)} for plan in run.files],
         "changes": [masked_change(change) for plan in run.files for change in plan.changes],
+        "reverted": run.reverted,
         "service": service.as_dict() if service is not None else None,
-        "appcmd": appcmd_lines(commit, site, run.settings, [(t.framework_version, t.bitness) for t in run.targets]),
+        "appcmd": appcmd_lines(commit, site, run.settings, pairs) + appcmd_clear_lines(commit, site, run.reverts, pairs),
     }
 
 
@@ -158,15 +160,30 @@ def appcmd_lines(commit: str, site: str | None, settings: dict[tuple[str, str], 
     32-bit tree only as a 32-bit process (SysWOW64), and the framework with ``/clr``. A site or
     application web.config is one file, so SITE and APP need one 64-bit line per element.
     """
-    if commit in ("SITE", "APP"):
-        pairs = [(None, 64)]
-    else:
-        pairs = list(dict.fromkeys(framework_bitness or [("v4.0", 64)]))
     lines = []
-    for framework, bitness in pairs:
+    for framework, bitness in _pairs(commit, framework_bitness):
         for element, attributes in _by_element(settings).items():
             lines.append(_appcmd_line(commit, site, framework, bitness, element, attributes))
     return lines
+
+
+def appcmd_clear_lines(commit: str, site: str | None, reverts: list[tuple[str, str]],
+                       framework_bitness: list[tuple[str, int]] | None = None) -> list[str]:
+    """The appcmd ``clear config`` lines that remove the same attributes (revert to parent)."""
+    lines = []
+    for framework, bitness in _pairs(commit, framework_bitness):
+        for element in dict.fromkeys(element for element, _xml in reverts):
+            names = [xml for owner, xml in reverts if owner == element]
+            words = [APPCMD[bitness], "clear", "config"] + ([_cmd_quote(site)] if site else [])
+            scope = [f"/commit:{commit}"] + ([f"/clr:{_CLR[framework]}"] if framework else [])
+            lines.append(" ".join(words + [f"/section:system.web/{element}"] + [f"/{name}" for name in names] + scope))
+    return lines
+
+
+def _pairs(commit: str, framework_bitness) -> list[tuple[str | None, int]]:
+    if commit in ("SITE", "APP", "APPHOST"):
+        return [(None, 64)]
+    return list(dict.fromkeys(framework_bitness or [("v4.0", 64)]))
 
 
 def _appcmd_line(commit, site, framework, bitness, element, attributes) -> str:
@@ -199,4 +216,5 @@ def _cmd_quote(value: str) -> str:
     return '"' + re.sub(r"(\\+)\Z", r"\1\1", escaped) + '"'
 
 
-__all__ = ["run_result", "prepared_diffs", "APPCMD", "Change", "masked_change", "unified_diff", "appcmd_lines"]
+__all__ = ["run_result", "prepared_diffs", "APPCMD", "Change", "masked_change", "unified_diff", "appcmd_lines",
+           "appcmd_clear_lines"]

@@ -39,6 +39,8 @@ class RunPlan:
     targets: list[_levels.Target]
     files: list[FilePlan] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    reverts: list[tuple[str, str]] = field(default_factory=list)  # (element, xml) to remove
+    reverted: list[dict] = field(default_factory=list)  # what each removal leaves in effect (when one was made)
 
     @property
     def changed(self) -> bool:
@@ -83,18 +85,24 @@ def plan_run(options: dict, host: Host, cache: FileCache | None = None, given: C
     given = set(given) if given is not None else {name for name, value in options.items() if value is not None}
     framework = options.get("framework_version") or _levels.DEFAULT_FRAMEWORK
     settings, warnings = _spec.desired_settings(options, framework)
+    reverts = _spec.reverted(options)
     apphost = _Lazy(lambda: read_apphost(cache)[0])
     targets = _levels.resolve(options.get("commit"), options.get("site"), framework, options.get("bitness"),
-                              apphost() if _levels.needs_apphost(options.get("commit"), options.get("site")) else None,
+                              apphost() if _levels.needs_apphost(options.get("commit"), options.get("site"), not settings)
+                              else None,
                               framework_given="framework_version" in given, bitness_given="bitness" in given,
-                              layout=layout_of(host))
-    run = RunPlan(settings, targets, warnings=list(warnings))
+                              layout=layout_of(host), revert_only=not settings)
+    run = RunPlan(settings, targets, warnings=list(warnings), reverts=reverts)
     for target in targets:
-        plan = _plan_target(target, settings, cache, run.warnings)
-        if plan is not None:
-            if plan.changed:
-                run.warnings += judge(plan, _model.target_chain(target, apphost, layout_of(host)), cache.doc)
-            run.files.append(plan)
+        plan = _plan_target(target, settings, reverts, cache, run.warnings)
+        if plan is None:
+            continue
+        # ASP.NET never reads applicationHost.config: removing from it cannot change what runs.
+        if plan.changed and target.commit != "APPHOST":
+            judgement = judge(plan, _model.target_chain(target, apphost, layout_of(host)), cache.doc)
+            run.warnings += judgement.warnings
+            run.reverted += judgement.reverted
+        run.files.append(plan)
     if targets and not run.files:
         first = targets[0]
         raise ConfigError(first.file.path, f"not found: .NET Framework {first.framework_version} is not installed "
@@ -155,7 +163,8 @@ def _shared_folder(path: str, root) -> str | None:
     return None
 
 
-def _plan_target(target: _levels.Target, settings: Settings, cache: FileCache, warnings: list[str]) -> FilePlan | None:
+def _plan_target(target: _levels.Target, settings: Settings, reverts: list[tuple[str, str]], cache: FileCache,
+                 warnings: list[str]) -> FilePlan | None:
     path = target.file.path
     doc = cache.doc(path)
     created = False
@@ -164,8 +173,10 @@ def _plan_target(target: _levels.Target, settings: Settings, cache: FileCache, w
         if target.optional and not cache.host.is_dir(_levels.win_dirname(path)):
             warnings.append(f"{path} not found: the {target.bitness}-bit .NET {target.framework_version} tree is absent, skipped")
             return None
+        if not settings and target.may_create:  # nothing to remove from a file that does not exist
+            return FilePlan(path, target.location, b"", b"")
         doc, created = _new_file(target, cache), True
-    plan = plan_file(doc, target.location, settings)
+    plan = plan_file(doc, target.location, settings, reverts)
     if created:
         plan.before, plan.created = b"", True
     return plan

@@ -457,13 +457,26 @@ def desired_settings(options: dict, framework_version: str) -> tuple[dict[tuple[
         if attr.net4_only and framework_version == "v2.0":
             problems.append((attr.option, f"{attr.xml} exists only in .NET Framework 4; .NET 2.0 refuses it "
                                           "as an unrecognized attribute (framework_version: v2.0)"))
-    if not settings and not problems:
+    if not settings and not problems and not options.get("revert"):
         names = ", ".join(attr.option for attr in ATTRIBUTES)
-        problems.append(("options", f"nothing to manage: give at least one session-state setting ({names})"))
+        problems.append(("options", f"nothing to manage: give at least one session-state setting ({names}) or revert"))
     problems += _given_rules({xml: text for (element, xml), text in settings.items() if element == "sessionState"})
     if problems:
         raise _combined(problems)
     return settings, _warnings(settings)
+
+
+def reverted(options: dict) -> list[tuple[str, str]]:
+    """(element, xml) of the attributes ``revert`` names, in the spec's order; refuses one also set."""
+    names = list(options.get("revert") or [])
+    unknown = [name for name in names if name not in _BY_OPTION]
+    if unknown:
+        raise OptionError("revert", f"{', '.join(map(repr, unknown))}: not a session-state option (choices: "
+                                    f"{', '.join(attr.option for attr in ATTRIBUTES)})")
+    both = [name for name in names if options.get(name) is not None]
+    if both:
+        raise OptionError("revert", f"{', '.join(both)} cannot be both set and reverted in one call")
+    return [(attr.element, attr.xml) for attr in ATTRIBUTES if attr.option in names]
 
 
 def _check_framework(framework_version: str) -> None:
@@ -578,8 +591,9 @@ _TARGET_OPTIONS = {
     "commit": {"type": "str", "choices": list(COMMITS), "description": (
         "Which configuration file receives the settings, as appcmd's C(/commit): V(MACHINE) (machine.config), "
         "V(WEBROOT) (the root web.config), V(SITE) (the web.config at the site's root) or V(APP) (the "
-        "application's web.config). V(SITE) and V(APP) need O(site). V(APPHOST) is refused: ASP.NET never reads "
-        "C(system.web) from applicationHost.config. Default: V(WEBROOT) without O(site), V(APP) with it.")},
+        "application's web.config). V(SITE) and V(APP) need O(site). V(APPHOST) is refused for settings: ASP.NET never "
+        "reads C(system.web) from applicationHost.config; it is accepted with O(revert) only, to remove such settings. "
+        "Default: V(WEBROOT) without O(site), V(APP) with it.")},
     "site": {"type": "str", "description": (
         "IIS configuration path below APPHOST, such as V(Default Web Site) or V(Default Web Site/shop). "
         "Without it the settings apply at server level. With O(commit=MACHINE) or O(commit=WEBROOT) they are "
@@ -596,6 +610,14 @@ _TARGET_OPTIONS = {
 }
 
 _OTHER_OPTIONS = {
+    "revert": {"type": "list", "elements": "str", "choices": [attr.option for attr in ATTRIBUTES], "description": (
+        "Settings to remove at the target level, so that the value in effect comes from the level above, as IIS "
+        "Manager's Revert To Parent does: option names such as V(timeout) or V(cookieless). An option cannot be both "
+        "set and reverted in one call. The attribute goes with the white space before it; an element left without "
+        "attributes and children goes too, and so does a C(<system.web>) or C(<location>) left empty; nothing else "
+        "moves. With O(commit=APPHOST), which accepts only this, it removes what applicationHost.config holds, which "
+        "ASP.NET never reads. Reverting may name a path below an application (a C(<location>) for a folder). The "
+        "result's RV(reverted) says which value is in effect afterwards and where it comes from.")},
     "state_service": {"type": "dict", "options": _SERVICE_SUBOPTIONS, "description": (
         "The ASP.NET State Service (C(aspnet_state)); only O(mode=StateServer) uses it, but it is ensured "
         "whatever the mode (a warning says so for other modes). Default: V({state: started, start_mode: auto}) "
@@ -642,7 +664,7 @@ def _strip_descriptions(spec: dict) -> dict:
 
 __all__ = [
     "FRAMEWORKS", "BITNESS_DIRS", "COMMITS", "INFINITE", "ONE_YEAR_MINUTES", "ONE_YEAR_MESSAGE", "Attribute",
-    "ATTRIBUTES", "CONNECTION_STRINGS", "attribute", "to_xml", "same_value", "is_registry", "may_be_name",
+    "ATTRIBUTES", "CONNECTION_STRINGS", "attribute", "reverted", "to_xml", "same_value", "is_registry", "may_be_name",
     "literal_problem", "state_connection_problem",
     "sql_connection_problem", "connection_pairs", "desired_settings", "check_effective", "option_spec",
 ]

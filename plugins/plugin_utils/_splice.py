@@ -1,11 +1,14 @@
-"""Byte-faithful edits: splice new attribute values or new elements into the original text.
+"""Byte-faithful edits: splice new attribute values or new elements into the original text, or cut them out.
 
 Private to the iis.aspnet collection: not a public API.
 
 Nothing is re-serialised. An existing element gets its start tag patched (a changed value keeps
 its quote character; a new attribute follows the last one, on its own line when the tag is
-written one attribute per line). A missing element is inserted as the last child of its parent,
-with the indentation of its siblings and the file's newline, quote and ``<x />`` styles.
+written one attribute per line; a removed attribute goes with the white space before it). A
+missing element is inserted as the last child of its parent, with the indentation of its siblings
+and the file's newline, quote and ``<x />`` styles. An element a removal leaves without attributes
+and children is cut out, and so are the <system.web> and <location> it leaves empty, each with its
+line when it stands alone on it.
 """
 
 from __future__ import annotations
@@ -18,11 +21,14 @@ from ansible_collections.iis.aspnet.plugins.plugin_utils._xmlfile import ConfigD
 
 @dataclass
 class ElementEdit:
-    """Set ``values`` (attribute, XML text) on ``element``, found or to be inserted at ``slot``."""
+    """Set ``values`` (attribute, XML text) on ``element``, found or to be inserted at ``slot``, and
+    remove the attributes ``removals`` (``delete``: the element is left empty and goes)."""
 
     element: str
     slot: Slot
     values: list[tuple[str, str]]
+    removals: tuple[str, ...] = ()
+    delete: bool = False
 
 
 @dataclass(frozen=True)
@@ -46,15 +52,23 @@ def render(doc: ConfigDoc, edits: list[ElementEdit]) -> tuple[str, list[Splice]]
     splices = []
     inserts: dict[tuple, list[ElementEdit]] = {}
     for edit in edits:
-        if edit.slot.element is not None:
-            splices.extend(_patch_start_tag(doc, edit.slot.element, edit.values, style))
+        if edit.delete:
+            splices.append(_cut(doc, _outermost_empty(doc, edit.slot.element)))
+        elif edit.slot.element is not None:
+            splices.extend(_patch_start_tag(doc, edit.slot.element, edit.values, style, edit.removals))
         else:
             key = (id(edit.slot.group), id(edit.slot.container), edit.slot.path.casefold())
             inserts.setdefault(key, []).append(edit)
     for group in inserts.values():
         splices.append(_insert(doc, group, style))
-    splices.sort(key=lambda splice: splice.start)
+    splices.sort(key=lambda splice: (splice.start, splice.end))
     return apply(doc.text, splices), splices
+
+
+def leaves_empty(doc: ConfigDoc, tag: Tag, removals, values) -> bool:
+    """Whether removing ``removals`` (and setting nothing) leaves ``tag`` without attributes and children."""
+    remaining = [attr for attr in tag.attrs(doc.text) if attr.name not in set(removals)]
+    return not remaining and not values and (tag.empty or not doc.text[tag.head_end:tag.close_start].strip())
 
 
 def apply(text: str, splices: list[Splice]) -> str:
@@ -100,9 +114,12 @@ def _indent(text: str, offset: int) -> str | None:
     return lead if not lead.strip() else None
 
 
-def _patch_start_tag(doc: ConfigDoc, tag: Tag, values: list[tuple[str, str]], style: _Style) -> list[Splice]:
-    attrs = {attr.name: attr for attr in tag.attrs(doc.text)}
-    splices, added = [], []
+def _patch_start_tag(doc: ConfigDoc, tag: Tag, values: list[tuple[str, str]], style: _Style,
+                     removals=()) -> list[Splice]:
+    written = tag.attrs(doc.text)
+    splices = _remove_attributes(tag, written, set(removals))
+    attrs = {attr.name: attr for attr in written if attr.name not in set(removals)}
+    added = []
     for name, value in values:
         attr = attrs.get(name)
         if attr is None:
@@ -112,6 +129,41 @@ def _patch_start_tag(doc: ConfigDoc, tag: Tag, values: list[tuple[str, str]], st
     if added:
         splices.append(_append_attributes(doc, tag, list(attrs.values()), added, style))
     return splices
+
+
+def _remove_attributes(tag: Tag, written, removals: set[str]) -> list[Splice]:
+    """Each removed attribute with the white space before it (up to the previous attribute or the name)."""
+    splices = []
+    for index, attr in enumerate(written):
+        if attr.name in removals:
+            start = written[index - 1].value_end + 1 if index else tag.start + 1 + len(tag.name)
+            splices.append(Splice(start, attr.value_end + 1, ""))
+    return splices
+
+
+def _outermost_empty(doc: ConfigDoc, tag: Tag) -> Tag:
+    """``tag``, or the <system.web> and then the <location> holding nothing else once it is gone."""
+    node = tag
+    while node.parent is not None and node.parent.name in (SECTION_GROUP, "location") and _only_child(doc, node.parent, node):
+        node = node.parent
+    return node
+
+
+def _only_child(doc: ConfigDoc, parent: Tag, child: Tag) -> bool:
+    """``child`` is all ``parent`` holds: no other element, comment or text around it."""
+    text = doc.text
+    return parent.children == [child] and not text[parent.head_end:child.start].strip() and not text[child.end:parent.close_start].strip()
+
+
+def _cut(doc: ConfigDoc, node: Tag) -> Splice:
+    """Remove ``node``; with its whole line when nothing else stands on that line."""
+    text = doc.text
+    line_start = text.rfind("\n", 0, node.start) + 1
+    line_end = text.find("\n", node.end)
+    line_end = len(text) if line_end < 0 else line_end + 1
+    if not text[line_start:node.start].strip() and not text[node.end:line_end].strip():
+        return Splice(line_start, line_end, "")
+    return Splice(node.start, node.end, "")
 
 
 def _append_attributes(doc, tag: Tag, existing, added, style: _Style) -> Splice:
@@ -181,4 +233,4 @@ def _expand_empty(doc: ConfigDoc, parent: Tag, lines: list[str], parent_indent, 
     return Splice(parent.start, parent.head_end, f"{head}>{body}{style.newline}{parent_indent}</{parent.name}>")
 
 
-__all__ = ["ElementEdit", "Splice", "render", "apply", "escape"]
+__all__ = ["ElementEdit", "Splice", "render", "apply", "escape", "leaves_empty"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from ansible_collections.iis.aspnet.plugins.plugin_utils import _levels, _spec
+from ansible_collections.iis.aspnet.plugins.plugin_utils import _levels, _overrides, _spec
 from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import OptionError
 
 NOT_A_FINDING, OPEN, NOT_APPLICABLE = "NotAFinding", "Open", "Not_Applicable"
@@ -346,7 +346,7 @@ def audit(report: Mapping, profile: str, exceptions: object = None, *, server: M
     by_site = site_levels(levels)
     for site, members in by_site.items():
         result.findings += [judge(site_bench, rule, site, members, ignored, waived) for rule in site_bench.rules]
-    result.remediation = remediation(result.findings, server, declared, waived)
+    result.remediation = remediation(result.findings, server, declared, waived, levels)
     result.warnings = unknown_sites(waived, by_site) + inherited_changes(result.findings, server)
     return result
 
@@ -407,27 +407,65 @@ def check_declared(declared: list[dict], waived: list[Waiver]) -> None:
             raise OptionError("declared", f"site {path}: cookieless={cookieless} contradicts the profile (UseCookies)")
 
 
-def remediation(findings: Iterable[Finding], server: Mapping, declared: list[dict], waived: list[Waiver]) -> list[dict]:
-    """Site-level writes that close the open site findings, broadest level first.
+def remediation(findings: Iterable[Finding], server: Mapping, declared: list[dict], waived: list[Waiver],
+                levels: Iterable[Mapping] = ()) -> list[dict]:
+    """The session_state calls that close the open site findings: reverts first, then site writes.
 
     A value inherited from the server level is left to the server-level write when that write
     makes it compliant; a value inherited from a level written in the same run (a declared entry
-    or a fix planned here) is fixed with it.
+    or a fix planned here) is fixed with it. A value an override below the server level sets,
+    where the server-level value complies, is fixed by removing the overrides on its way
+    (``revert``); a site-level write is planned only where removing cannot help.
     """
     planned: dict[str, set] = {}  # path -> options written there in this run (declared or fixed here)
     for entry in declared:
         planned.setdefault(_site_path(entry["site"]), set()).update(option for option in entry if option != "site")
     farms = {waiver.site.casefold() for waiver in waived if waiver.kind == KIND_WEB_FARM}
+    levels = list(levels)
     fixes: dict[str, dict] = {}
+    reverts: dict[tuple, dict] = {}
     for row, check in sorted(_open_rows(findings), key=lambda pair: _depth(pair[0]["config_path"])):
         path = _site_path(row["config_path"])
         if check is IN_PROC and _site_name(path).casefold() in farms and row["value"] in OUT_OF_PROCESS:
             continue  # a web farm keeps its state where it is; the finding stays for the auditor
         if _fixed_by_server(row, check, server) or _fixed_below(row, check, planned):
             continue
+        if _reverted(row, check, server, levels, reverts):
+            continue
         fixes.setdefault(path, {})[check.option] = check.allowed[0]
         planned.setdefault(path, set()).add(check.option)
-    return [{"site": path, **settings} for path, settings in fixes.items()]
+    return list(reverts.values()) + [{"site": path, **settings} for path, settings in fixes.items()]
+
+
+def _reverted(row: dict, check: Check, server: Mapping, levels: list[Mapping], reverts: dict[tuple, dict]) -> bool:
+    """Plan the removal of the overrides that give ``row`` its value, when the server-level value complies."""
+    level = next((entry for entry in levels if entry["config_path"].casefold() == row["config_path"].casefold()
+                  and entry["framework_version"] == row["framework_version"] and entry["bitness"] == row["bitness"]), None)
+    found = [] if level is None else level["session_state"][check.attribute].get("overrides", [])
+    targets = [_overrides.revert_target(entry, level) for entry in found]
+    if not found or None in targets or not _server_complies(row, check, server, levels):
+        return False
+    for target in targets:
+        key = tuple((name, str(value).casefold()) for name, value in target.items())
+        call = reverts.setdefault(key, {**target, "revert": []})
+        if check.option not in call["revert"]:
+            call["revert"].append(check.option)
+    return True
+
+
+def _server_complies(row: dict, check: Check, server: Mapping, levels: list[Mapping]) -> bool:
+    """The server level of the row's .NET tree complies, as it is or as the run's server-level write leaves it."""
+    if check.option in server and _same_tree(row, server):
+        return check.accepts(str(server[check.option]))
+    for level in levels:
+        if (level["kind"], level["framework_version"], level["bitness"]) == ("server", row["framework_version"], row["bitness"]):
+            return check.accepts(level["session_state"][check.attribute]["value"])
+    return False
+
+
+def _same_tree(row: dict, server: Mapping) -> bool:
+    return (row["framework_version"] == server.get("framework_version", SERVER_FRAMEWORK)
+            and row["bitness"] in (server.get("bitness") or _levels.DEFAULT_BITNESS))
 
 
 def _open_rows(findings: Iterable[Finding]) -> list[tuple[dict, Check]]:

@@ -26,7 +26,8 @@ HOST_ONLY = {"image_root", "image_environment", "image_shares"}
 # Server-level options that a STIG profile sets when the user leaves them unset.
 PROFILE_DEFAULTS = {"cookieless", "timeout"}
 # The role's own variables, beside the prefixed module options.
-ROLE_OWN = ["session_state_sites", "session_state_install_feature", "session_state_profile", "session_state_stig_exceptions"]
+ROLE_OWN = ["session_state_sites", "session_state_install_feature", "session_state_clear_overrides", "session_state_profile",
+            "session_state_stig_exceptions"]
 
 
 def argument_specs() -> dict:
@@ -150,3 +151,9 @@ if __name__ == "__main__":
     path = ROLE / "README.md"
     path.write_text(readme_with_table(path.read_text(encoding="utf-8"), variables_table(argument_specs())), encoding="utf-8")
     print(f"{path.relative_to(REPO)}: written")
+
+
+def test_the_attribute_options_the_role_knows_are_the_module_attributes():
+    names = yaml.safe_load((ROLE / "vars" / "main.yml").read_text(encoding="utf-8"))["__session_state_attribute_options"]
+    spec = module_spec()
+    assert sorted(names) == sorted(spec["revert"]["choices"])

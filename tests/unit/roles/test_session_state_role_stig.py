@@ -82,9 +82,17 @@ def test_the_audit_comes_before_any_write_and_the_remediation_after_the_sites():
     assert "session_state_profile | default(none) is not none" in first["when"]
     audit, *feature = _yaml("tasks", "prepare.yml")
     assert audit["ansible.builtin.include_tasks"] == "stig_audit.yml"
-    assert audit["when"] == last["when"] == "session_state_profile | default(none) is not none"
+    assert audit["when"] == "session_state_profile | default(none) is not none"
     assert ["ansible.windows.win_feature" in feature[0], "ansible.builtin.debug" in feature[1]] == [True, True]
-    assert last["ansible.builtin.include_tasks"] == "stig.yml"
+    # After the sites: clearing overrides, then the remediation (tasks/after.yml), each only when asked for.
+    assert last["ansible.builtin.include_tasks"] == "after.yml"
+    assert last["when"] == ("session_state_profile | default(none) is not none or session_state_clear_overrides | "
+                            "default(false) | bool")
+    clear, remediation = _yaml("tasks", "after.yml")
+    assert clear["ansible.builtin.include_tasks"] == "overrides.yml"
+    assert clear["when"] == "session_state_clear_overrides | default(false) | bool"
+    assert remediation["ansible.builtin.include_tasks"] == "stig.yml"
+    assert remediation["when"] == "session_state_profile | default(none) is not none"
     assert [task["name"] for task in tasks[1:-1]] == ["Set session state at server level", "Set session state per site and application"]
 
 
@@ -102,13 +110,18 @@ def test_the_audit_gets_what_the_run_writes():
     }
 
 
-def test_the_remediation_writes_each_planned_site_then_audits_again_into_the_same_register():
+def test_the_remediation_makes_each_planned_call_then_audits_again_into_the_same_register():
     fix, again = _yaml("tasks", "stig.yml")
     assert fix["loop"] == "{{ session_state_result_stig.remediation }}"
+    # Every key a remediation entry may hold (_stig.remediation: a revert or a site write) is passed.
     assert fix["iis.aspnet.session_state"] == {
         "site": "{{ session_state_stig_fix.site }}",
+        "commit": "{{ session_state_stig_fix.commit | default(omit) }}",
+        "framework_version": "{{ session_state_stig_fix.framework_version | default(omit) }}",
+        "bitness": "{{ session_state_stig_fix.bitness | default(omit) }}",
         "mode": "{{ session_state_stig_fix.mode | default(omit) }}",
         "cookieless": "{{ session_state_stig_fix.cookieless | default(omit) }}",
+        "revert": "{{ session_state_stig_fix.revert | default(omit) }}",
         "state_service": {"state": "ignore"},
         "image_root": "{{ session_state_image_root | default(omit) }}",
         "image_environment": "{{ session_state_image_environment | default(omit) }}",

@@ -113,7 +113,7 @@ def case_two() -> FakeWindows:
 def test_info_reports_the_child_application_outside_the_location():
     result = run(InfoModule, case_two(), {"include_service": False})
     assert level(result, SITE_PATH)["session_state"]["mode"]["value"] == "SQLServer"
-    assert level(result, SHOP_PATH)["session_state"]["mode"] == {"value": "InProc", "source": None}
+    assert level(result, SHOP_PATH)["session_state"]["mode"] == {"value": "InProc", "source": None, "overrides": []}
 
 
 def test_writer_refuses_infinite_in_the_child_application():

@@ -45,7 +45,7 @@ def test_each_level_and_location_shape(file, location, scoping, expected):
     result, _tree = report({file: section('timeout="7"', location, scoping)}, sites=["S/a"])
     timeout = level(result, TARGET)["session_state"]["timeout"]
     if expected == NO:
-        assert timeout == {"value": "20", "source": None}
+        assert timeout == {"value": "20", "source": None, "overrides": []}
     else:
         file_level, config_path = expected
         assert timeout["value"] == "7"
@@ -76,8 +76,25 @@ def test_schema_defaults_with_no_source_when_nothing_is_set():
         "sqlCommandTimeout": "30", "sqlConnectionRetryInterval": "0", "allowCustomSqlDatabase": "false",
         "customProvider": "", "useHostingIdentity": "true", "compressionEnabled": "false", "partitionResolverType": "",
         "sessionIDManagerType": ""}
-    assert entry["session_page_state"] == {"historySize": {"value": "9", "source": None}}
+    assert entry["session_page_state"] == {"historySize": {"value": "9", "source": None, "overrides": []}}
     assert entry["complete"] and [f["exists"] for f in entry["files"]] == [True, True, False]
+
+
+def test_overrides_list_every_definition_below_the_server_level_in_order():
+    result, _tree = report({
+        MACHINE: section('cookieless="UseCookies"'),
+        WEBROOT: section('cookieless="AutoDetect"') + section('cookieless="UseUri"', "S/a"),
+        SITE: section('cookieless="UseDeviceProfile"'),
+        APP: section('cookieless="UseUri" mode="Off"'),
+    }, sites=["S/a"])
+    cookieless = level(result, TARGET)["session_state"]["cookieless"]
+    assert cookieless["value"] == "UseUri" and cookieless["source"]["file"] == APP
+    # machine.config and the top of the root web.config are the server level; the rest are overrides.
+    assert [(found["file"], found["location"], found["config_path"], found["value"]) for found in cookieless["overrides"]] == [
+        (SITE, None, "MACHINE/WEBROOT/APPHOST/S", "UseDeviceProfile"),
+        (WEBROOT, "S/a", TARGET, "UseUri"),
+        (APP, None, TARGET, "UseUri")]
+    assert level(result, TARGET)["session_state"]["timeout"]["overrides"] == []
 
 
 def test_page_state_merges_like_session_state():

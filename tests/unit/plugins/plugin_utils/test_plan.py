@@ -76,7 +76,7 @@ def test_rules_judge_the_value_in_effect(case, body, machine_body, desired, refu
     data = config(body)
     if refusal is None:
         plan = _plan.plan_file(layer(data), "", desired)
-        assert plan.changed and judged(plan, machine_body) == []
+        assert plan.changed and judged(plan, machine_body).warnings == []
         return
     with pytest.raises(ConfigError) as info:
         judged(_plan.plan_file(layer(data), "", desired), machine_body)
@@ -133,3 +133,79 @@ def test_property_bytes_outside_the_edit_stay_and_the_plan_reads_back(case):
         assert end_before <= len(before.encode(before.text[:before.root.close_start]))
     again = _plan.plan_file(layer(plan.after), location, desired)
     assert not again.changed and again.after == plan.after
+
+
+# ---------------------------------------------------------------- revert: byte-faithful removal
+SS = ("sessionState", "mode"), ("sessionState", "timeout"), ("sessionState", "cookieless")
+MODE, TIMEOUT, COOKIELESS = SS
+
+# (case, body before, location, reverts, settings, body after) - written by hand: the attribute goes
+# with the white space before it; an element left empty goes with its line, and so do a
+# <system.web> and a <location> left empty; everything else keeps its bytes.
+REVERTS = [
+    ("one attribute of several", '  <system.web>\n    <sessionState mode="InProc" timeout="30" />\n  </system.web>\n', "",
+     [TIMEOUT], {}, '  <system.web>\n    <sessionState mode="InProc" />\n  </system.web>\n'),
+    ("the first attribute, single quotes", "  <system.web>\n    <sessionState timeout='30' mode='Off'/>\n  </system.web>\n", "",
+     [TIMEOUT], {}, "  <system.web>\n    <sessionState mode='Off'/>\n  </system.web>\n"),
+    ("one attribute a line",
+     '  <system.web>\n    <sessionState mode="InProc"\n                  timeout="30"\n                  cookieless="UseUri" />\n  </system.web>\n',
+     "", [TIMEOUT], {},
+     '  <system.web>\n    <sessionState mode="InProc"\n                  cookieless="UseUri" />\n  </system.web>\n'),
+    ("the last attribute goes, the element with it and its line",
+     '  <system.web>\n    <pages />\n    <sessionState timeout="30" />\n  </system.web>\n', "", [TIMEOUT], {},
+     '  <system.web>\n    <pages />\n  </system.web>\n'),
+    ("a <system.web> left empty goes too", '  <appSettings />\n  <system.web>\n    <sessionState timeout="30"></sessionState>\n'
+     '  </system.web>\n', "", [TIMEOUT], {}, "  <appSettings />\n"),
+    ("a <location> left empty goes too",
+     '  <location path="Site/app">\n    <system.web>\n      <sessionState cookieless="UseUri" mode="Off" />\n    </system.web>\n'
+     '  </location>\n  <appSettings />\n', "Site/app", [COOKIELESS, MODE], {}, "  <appSettings />\n"),
+    ("a <location> holding a comment stays",
+     '  <location path="Site">\n    <!-- keep -->\n    <system.web><sessionState mode="Off" /></system.web>\n  </location>\n',
+     "Site", [MODE], {}, '  <location path="Site">\n    <!-- keep -->\n  </location>\n'),
+    ("on one line with other markup: only the element goes",
+     '  <system.web><pages /><sessionState mode="Off" /></system.web>\n', "", [MODE], {},
+     "  <system.web><pages /></system.web>\n"),
+    ("an element with children stays", '  <system.web>\n    <sessionState mode="Custom">\n      <providers><clear /></providers>\n'
+     "    </sessionState>\n  </system.web>\n", "", [MODE], {},
+     '  <system.web>\n    <sessionState>\n      <providers><clear /></providers>\n    </sessionState>\n  </system.web>\n'),
+    ("an element keeping a lock attribute stays", '  <system.web>\n    <sessionState mode="Off" lockAttributes="mode" />\n'
+     "  </system.web>\n", "", [MODE], {}, '  <system.web>\n    <sessionState lockAttributes="mode" />\n  </system.web>\n'),
+    ("set one, revert the other on the same element", '  <system.web>\n    <sessionState timeout="30" mode="Off" />\n'
+     "  </system.web>\n", "", [TIMEOUT], {MODE: "InProc"}, '  <system.web>\n    <sessionState mode="InProc" />\n  </system.web>\n'),
+    ("revert the last attribute and add a new one", '  <system.web>\n    <sessionState mode="Off" timeout="30" />\n'
+     "  </system.web>\n", "", [TIMEOUT], {COOKIELESS: "UseCookies"},
+     '  <system.web>\n    <sessionState mode="Off" cookieless="UseCookies" />\n  </system.web>\n'),
+]
+
+
+@pytest.mark.parametrize("case, body, location, reverts, settings, after", REVERTS, ids=[row[0] for row in REVERTS])
+def test_revert_removes_exactly_what_it_must(case, body, location, reverts, settings, after):
+    data = config(body, bom=True)
+    plan = _plan.plan_file(layer(data), location, settings, reverts)
+    assert plan.after == config(after, bom=True)
+    assert [(c.attribute, c.after) for c in plan.changes if c.after is None] == [(name, None) for _el, name in reverts]
+    again = _plan.plan_file(layer(plan.after), location, settings, reverts)
+    assert not again.changed and again.after == plan.after
+
+
+def test_reverting_what_is_not_there_changes_nothing():
+    data = config('  <system.web>\n    <sessionState mode="Off" />\n  </system.web>\n')
+    plan = _plan.plan_file(layer(data), "", {}, [TIMEOUT])
+    assert not plan.changed and plan.changes == [] and plan.after is data
+
+
+def test_the_model_reports_what_a_revert_leaves_in_effect():
+    data = config('  <system.web>\n    <sessionState timeout="30" />\n  </system.web>\n')
+    plan = _plan.plan_file(layer(data), "", {}, [TIMEOUT])
+    judgement = judged(plan, '  <system.web><sessionState timeout="45" /></system.web>\n')
+    assert judgement.reverted == [{"path": WEBROOT, "element": "sessionState", "attribute": "timeout",
+                                   "config_path": "MACHINE/WEBROOT", "value": "45", "source": {
+                                       "file": MACHINE, "level": "MACHINE", "location": None, "config_path": "MACHINE",
+                                       "line": 3}}]
+
+
+def test_a_revert_the_runtime_would_refuse_is_refused():
+    # Reverting the mode leaves InProc (the schema default) under a timeout the file keeps: over a year.
+    data = config('  <system.web>\n    <sessionState mode="SQLServer" timeout="Infinite" />\n  </system.web>\n')
+    with pytest.raises(ConfigError, match="rejected by ASP.NET: timeout"):
+        judged(_plan.plan_file(layer(data), "", {}, [MODE]), "")

@@ -204,3 +204,57 @@ def test_an_image_whose_windows_is_on_another_drive(tree):
     assert run.files[0].path == "D:\\WINNT\\Microsoft.NET\\Framework64\\v4.0.30319\\Config\\web.config"
     with pytest.raises(ConfigError, match="not found"):
         _session.plan_run({"mode": "InProc", "bitness": [64]}, LocalImage(str(tree)))  # C:\Windows is gone
+
+
+# --- revert to parent ---------------------------------------------------------------------------------
+
+def test_revert_in_applicationhost_config_removes_what_asp_net_never_reads(tree):
+    before = (tree / APPHOST).read_bytes()
+    run = _session.plan_run({"commit": "APPHOST", "site": "Intranet", "revert": ["cookieless"]}, LocalImage(str(tree)))
+    (plan,) = run.files
+    assert plan.path.endswith("applicationHost.config") and plan.location == "Intranet"
+    removed = b"        <system.web>\r\n            <sessionState cookieless=\"UseUri\" />\r\n        </system.web>\r\n"
+    assert before.count(removed) == 1 and plan.after == before.replace(removed, b"")
+    assert run.reverted == []  # ASP.NET does not read the file: nothing it runs changes
+
+
+def test_apphost_still_refuses_settings(tree):
+    host = CountingImage(tree)
+    with pytest.raises(OptionError, match="APPHOST is refused for system.web/sessionState settings"):
+        _session.plan_run({"commit": "APPHOST", "site": "Intranet", "cookieless": "UseCookies"}, host)
+    assert host.reads == []  # refused before anything is read
+
+
+def test_revert_at_the_application_says_what_it_now_runs(tree):
+    run = _session.plan_run({"site": "Default Web Site/shop", "revert": ["timeout", "cookieless"]}, LocalImage(str(tree)))
+    (plan,) = run.files
+    assert plan.after == plan.before.replace(b' timeout="20" cookieless="UseCookies"', b"")
+    assert [(entry["attribute"], entry["value"], entry["source"]) for entry in run.reverted] == [
+        ("timeout", "20", None), ("cookieless", "UseCookies", None)]  # schema defaults: nothing above sets them
+
+
+def test_revert_may_name_a_folder_below_an_application(tree):
+    web = tree / "C/inetpub/wwwroot/web.config"
+    text = web.read_bytes().replace(b"</configuration>", b'    <location path="images">\r\n        <system.web>\r\n'
+                                    b'            <sessionState mode="Off" />\r\n        </system.web>\r\n    </location>\r\n'
+                                    b"</configuration>")
+    web.write_bytes(text)
+    with pytest.raises(OptionError, match="beyond application level"):
+        _session.plan_run({"site": "Default Web Site/images", "commit": "SITE", "mode": "InProc"}, LocalImage(str(tree)))
+    run = _session.plan_run({"site": "Default Web Site/images", "commit": "SITE", "revert": ["mode"]}, LocalImage(str(tree)))
+    assert run.files[0].after == text.replace(b'    <location path="images">\r\n        <system.web>\r\n'
+                                              b'            <sessionState mode="Off" />\r\n        </system.web>\r\n    </location>\r\n', b"")
+
+
+def test_reverting_in_a_file_that_does_not_exist_creates_nothing(tree):
+    run = _session.plan_run({"site": "Intranet/hr", "revert": ["mode"]}, LocalImage(str(tree)))
+    assert [(plan.changed, plan.created) for plan in run.files] == [(False, False)]
+
+
+@pytest.mark.parametrize("options, fragment", [
+    ({"mode": "InProc", "revert": ["mode"]}, "mode cannot be both set and reverted"),
+    ({"revert": ["Mode"]}, "'Mode': not a session-state option"),
+])
+def test_revert_refusals(tree, options, fragment):
+    with pytest.raises(OptionError, match=fragment):
+        _session.plan_run(options, LocalImage(str(tree)))

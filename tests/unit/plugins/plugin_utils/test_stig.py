@@ -121,13 +121,29 @@ def remediation(files, server=None, exceptions=None, declared=()):
     return _stig.audit(result, "stig_iis10", exceptions, server=server, declared=declared).remediation
 
 
-def test_site_value_is_fixed_where_it_is_written():
-    assert remediation({SITE: section('cookieless="UseUri"')}) == [{"site": "S", "cookieless": "UseCookies"}]
+def test_an_override_under_a_compliant_server_value_is_removed():
+    # The server level (schema default UseCookies) complies: removing the site's override closes the finding.
+    assert remediation({SITE: section('cookieless="UseUri"')}) == [{"commit": "SITE", "site": "S", "revert": ["cookieless"]}]
 
 
-def test_application_inheriting_a_fixed_site_is_not_written_again():
+def test_a_site_value_is_written_where_removing_cannot_help():
+    # The root web.config says UseUri too: without the site's override the site would still fail.
+    files = {WEBROOT: section('cookieless="UseUri"'), SITE: section('cookieless="UseUri"')}
+    assert remediation(files) == [{"site": "S", "cookieless": "UseCookies"}]
+
+
+def test_an_application_inheriting_a_removed_override_is_removed_with_it():
     files = {SITE: section('mode="Off"'), "C:\\s\\a\\web.config": section('cookieless="UseUri"')}
-    assert remediation(files) == [{"site": "S", "mode": "InProc"}, {"site": "S/a", "cookieless": "UseCookies"}]
+    assert remediation(files) == [{"commit": "SITE", "site": "S", "revert": ["mode"]},
+                                  {"commit": "APP", "site": "S/a", "revert": ["cookieless"]}]
+
+
+def test_every_override_on_the_way_is_removed():
+    # A root <location> for the site and the site's own web.config both say UseUri.
+    files = {WEBROOT: section('cookieless="UseUri"', "S"), SITE: section('cookieless="UseUri"')}
+    assert remediation(files) == [
+        {"commit": "WEBROOT", "site": "S", "framework_version": "v4.0", "bitness": [64], "revert": ["cookieless"]},
+        {"commit": "SITE", "site": "S", "revert": ["cookieless"]}]
 
 
 def test_value_inherited_from_the_server_is_left_to_the_server_write():
@@ -144,14 +160,14 @@ def test_server_write_for_another_bitness_does_not_count():
 def test_web_farm_keeps_its_mode_and_not_applicable_site_is_left_alone():
     farm = [{"site": "S", "kind": "web_farm", "justification": "farm"}]
     assert remediation({SITE: section('mode="SQLServer" cookieless="UseUri"')}, exceptions=farm) == [
-        {"site": "S", "cookieless": "UseCookies"}]
+        {"commit": "SITE", "site": "S", "revert": ["cookieless"]}]
     maintenance = [{"site": "S", "kind": "not_applicable", "justification": "maintenance"}]
     assert remediation({SITE: section('cookieless="UseUri"')}, exceptions=maintenance) == []
 
 
 def test_settings_a_declared_entry_owns_are_left_to_it():
     assert remediation({SITE: section('cookieless="UseUri" mode="Off"')}, declared=[{"site": "S", "mode": "InProc"}]) == [
-        {"site": "S", "cookieless": "UseCookies"}]
+        {"commit": "SITE", "site": "S", "revert": ["cookieless"]}]
 
 
 # --- refusals and warnings ---------------------------------------------------------------------
@@ -244,7 +260,8 @@ def test_without_a_dotnet4_server_level_the_server_rules_stay_open_and_say_why()
 def test_yaml_booleans_are_read_as_the_module_writes_them():
     result, _tree = report({SITE: section('cookieless="UseUri"')})
     audit = _stig.audit(result, "stig_iis10", server={"cookieless": False}, declared=[{"site": "S/a", "cookieless": False}])
-    assert audit.remediation == [{"site": "S", "cookieless": "UseCookies"}]
+    # The server-level write says false (UseCookies): the site's override goes; S/a writes its own.
+    assert audit.remediation == [{"commit": "SITE", "site": "S", "revert": ["cookieless"]}]
     with pytest.raises(OptionError, match="cookieless=true contradicts"):
         _stig.audit(result, "stig_iis10", server={"cookieless": True})
 
