@@ -306,3 +306,30 @@ def test_a_rollout_pre_flight_then_apply_ends_as_changed_and_a_later_check_that_
     stuck.add_result("web02", "apply", result, check_mode=False)
     stuck.add_result("web02", "check", result, check_mode=True)
     assert stuck.report()[0].status == _drift.DRIFT
+
+
+# ---------------------------------------------------------------------------------------------
+# A revert: the setting goes, the level above governs; every rendering says so.
+
+REVERT = {"changed": True, "files": [{"path": SHOP, "changed": True, "backup_file": None}],
+          "changes": [{"path": SHOP, "element": "sessionState", "attribute": "cookieless", "before": "UseUri", "after": None}],
+          "reverted": [{"path": SHOP, "element": "sessionState", "attribute": "cookieless", "value": "UseCookies",
+                        "config_path": "MACHINE/WEBROOT/APPHOST/Default Web Site/shop", "source": None}],
+          "service": None, "appcmd": []}
+
+
+def test_a_revert_is_a_change_like_any_other_in_every_rendering():
+    collector = _drift.Collector()
+    collector.add_result("web01", "revert", REVERT, check_mode=True)
+    records = collector.report()
+    (record,) = records
+    assert record.status == _drift.DRIFT
+    assert lines_of(record) == [f"{SHOP} | sessionState cookieless: UseUri -> (inherited) | would"]
+    (row,) = [line for line in _drift.render_table(records).splitlines() if "cookieless" in line]
+    assert row.split()[-2:] == ["UseUri", "(inherited)"]
+    assert "`(inherited)`" in _drift.render_markdown(records)
+    (difference,) = json.loads(_drift.render_json(records))["hosts"][0]["files"][0]["differences"]
+    assert difference == {"element": "sessionState", "attribute": "cookieless", "actual": "UseUri", "desired": None,
+                          "applied": False}
+    (failure,) = junit(records).iter("failure")
+    assert failure.text == "sessionState cookieless: UseUri -> (inherited)"
