@@ -242,8 +242,8 @@ options:
         it; an element left without attributes and children goes too, and so does a C(<system.web>) or
         C(<location>) left empty; nothing else moves. With O(commit=APPHOST), which accepts only this,
         it removes what applicationHost.config holds, which ASP.NET never reads. Reverting may name a
-        path below an application (a C(<location>) for a folder). The result''s RV(reverted) says which
-        value is in effect afterwards and where it comes from.'
+        path below an application (a C(<location>) for a folder). The result RV(iis.aspnet.session_state#module:reverted)
+        says which value is in effect afterwards and where it comes from.'
     type: list
     elements: str
     choices:

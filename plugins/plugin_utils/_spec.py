@@ -617,7 +617,7 @@ _OTHER_OPTIONS = {
         "attributes and children goes too, and so does a C(<system.web>) or C(<location>) left empty; nothing else "
         "moves. With O(commit=APPHOST), which accepts only this, it removes what applicationHost.config holds, which "
         "ASP.NET never reads. Reverting may name a path below an application (a C(<location>) for a folder). The "
-        "result's RV(reverted) says which value is in effect afterwards and where it comes from.")},
+        "result RV(iis.aspnet.session_state#module:reverted) says which value is in effect afterwards and where it comes from.")},
     "state_service": {"type": "dict", "options": _SERVICE_SUBOPTIONS, "description": (
         "The ASP.NET State Service (C(aspnet_state)); only O(mode=StateServer) uses it, but it is ensured "
         "whatever the mode (a warning says so for other modes). Default: V({state: started, start_mode: auto}) "
