@@ -98,18 +98,8 @@ class ActionModule(ActionBase):
     @staticmethod
     def _write(run: _session.RunPlan, transport, backup: bool) -> dict[str, str | None]:
         """Compare and swap: every changed file must still be as read before any is written."""
-        changed = [plan for plan in run.files if plan.changed]
-        for plan in changed:
-            transport.assert_unchanged(plan.path, None if plan.created else plan.before)
-        written: dict[str, str | None] = {}
-        for plan in changed:
-            try:
-                written[plan.path] = transport.write(plan.path, plan.after, backup)
-            except (EngineError, AnsibleActionFail) as exc:
-                if written:
-                    raise PartialWrite(exc, written) from exc
-                raise
-        return written
+        writes = [_transport.Write(plan.path, None if plan.created else plan.before, plan.after) for plan in run.files if plan.changed]
+        return transport.commit(writes, backup) if writes else {}
 
     @staticmethod
     def _service(options: dict, args: dict, run, execute, check_mode: bool):
