@@ -30,7 +30,7 @@ class ActionModule(ActionBase):
         no_log_values = set()
         try:
             validation, args = self.validate_argument_spec(argument_spec=_spec.option_spec())
-            no_log_values = validation._no_log_values  # pylint: disable=protected-access
+            no_log_values = hidden_values(validation._no_log_values)  # pylint: disable=protected-access
             result.update(self._apply(args, task_vars or {}))
         except PartialWrite as exc:
             # Some files did change (and their applications restarted): a failed run must say so.
@@ -111,3 +111,10 @@ class ActionModule(ActionBase):
         mode = run.settings.get(("sessionState", "mode"))
         connection = run.settings.get(("sessionState", "stateConnectionString"))
         return service, warnings + _service.mode_warnings(mode, service, connection)
+
+
+def hidden_values(no_log_values) -> set[str]:
+    """The no_log values, and the passwords inside them, which may also appear alone in a file
+    (another attribute, a comment: a context line of the diff)."""
+    values = {str(value) for value in no_log_values}
+    return values.union(*(_mask.secret_values(value) for value in values))
