@@ -24,6 +24,8 @@ description:
     is written where it leads, and the link is kept.
 author:
   - iis.aspnet maintainers (!UNKNOWN)
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 options:
   op:
     description:
@@ -85,6 +87,7 @@ attributes:
   diff_mode:
     support: none
   platform:
+    support: full
     platforms: posix
 notes:
   - Between the compare and the rename of a file only the file's identity is checked again (an C(lstat)); another writer

@@ -320,8 +320,8 @@ class ImageTransport(Transport):
 
     def _windows_path(self, image_path: str) -> str:
         """``<image_root>/C/a/b`` as ``C:\\a\\b``."""
-        drive, _, rest = posixpath.relpath(image_path, self.image_root).partition("/")
-        return f"{drive.upper()}:\\{rest.replace('/', chr(92))}"
+        drive, *rest = posixpath.relpath(image_path, self.image_root).split("/")
+        return f"{drive.upper()}:\\" + "\\".join(rest)
 
     def _destination(self, path: str) -> str:
         """Where ``path`` is in the image, or would be created (its directory matched by case)."""
