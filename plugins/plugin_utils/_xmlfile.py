@@ -133,7 +133,8 @@ class Tag:
 
 @functools.lru_cache(maxsize=16)
 def _mention_pattern(name: str):
-    return re.compile(rf"<{re.escape(name)}[\s/>]", re.IGNORECASE)
+    # A namespace prefix too (<x:sessionState>): such an element must be seen to be refused.
+    return re.compile(rf"<(?:[\w.-]+:)?{re.escape(name)}[\s/>]", re.IGNORECASE)
 
 
 @dataclass(eq=False)
@@ -155,7 +156,7 @@ class ConfigDoc:
         return _line(self.text, offset)
 
     def mentions(self, tag: Tag, name: str) -> bool:
-        """Whether ``<name`` (any case) occurs inside ``tag``: if not, it cannot hold that element."""
+        """Whether ``<name`` (any case, any prefix) occurs inside ``tag``: if not, it cannot hold that element."""
         return _mention_pattern(name).search(self.text, tag.head_end, tag.close_start) is not None
 
     def encode(self, text: str) -> bytes:
