@@ -121,12 +121,11 @@ def main() -> int:
         }
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print("| measure | median (ms) | p90 (ms) | max (ms) | n |\n|---|---|---|---|---|")
-    for name, row in figures.items():
-        print(f"| {name} | {row['median_ms']:.3f} | {row['p90_ms']:.3f} | {row['max_ms']:.3f} | {row['n']} |")
+    rows = [f"| {name} | {row['median_ms']:.3f} | {row['p90_ms']:.3f} | {row['max_ms']:.3f} | {row['n']} |" for name, row in figures.items()]
+    print("\n".join(["| measure | median (ms) | p90 (ms) | max (ms) | n |", "|---|---|---|---|---|", *rows]))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as stream:
-            json.dump(figures, stream, indent=2)
+            stream.write(json.dumps(figures, indent=2) + "\n")
     return 0
 
 

@@ -39,6 +39,10 @@ class FakeWindows:
         self.uploads = {}
         self.before_checksum = None  # a hook to simulate another writer
 
+    def transfer(self, remote, data):
+        """What the action's _transfer_data does: the upload lands in the host's temp dir."""
+        self.uploads[remote] = data
+
     def find(self, path):
         return next((key for key in self.files if key.casefold() == path.casefold()), None)
 
@@ -101,7 +105,7 @@ def action(host: FakeWindows, args: dict, check_mode=False, diff=False):
         connection._shell.tmpdir = "C:\\Users\\ansible\\AppData\\Local\\Temp\\ansible-tmp-1"
 
     plugin._make_tmp_path = make_tmp
-    plugin._transfer_data = host.uploads.__setitem__
+    plugin._transfer_data = host.transfer
     plugin._fixup_perms2 = lambda paths: None
     plugin._remove_tmp_path = lambda path: None
     return plugin

@@ -8,37 +8,19 @@ compare-and-swap call), counted at the seam, and the containment checks riding o
 from __future__ import annotations
 
 import os
-from unittest.mock import MagicMock
 
 from ansible_collections.iis.aspnet.plugins.action.session_state import ActionModule
+from ansible_collections.iis.aspnet.tests.unit.plugins.action.test_session_state import action as windows_action
 from ansible_collections.iis.aspnet.tests.unit.playbook_runs import ROOT32, ROOT64, SAMPLE, WIN_ROOT64, digests, sample_tree
 from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.image_host import LocalImageHost
 
 
 def action(host: LocalImageHost, args: dict, check_mode: bool = False) -> ActionModule:
-    task = MagicMock()
-    task.args = args
-    task.check_mode = check_mode
-    task.diff = False
-    task.async_val = 0
-    connection = MagicMock()
-    connection._shell._IS_WINDOWS = False
-    connection._shell.tmpdir = None
-    connection._shell.join_path = os.path.join
-    plugin = ActionModule(task, connection, MagicMock(), loader=None, templar=None, shared_loader_obj=None)
-    plugin._execute_module = lambda module_name=None, module_args=None, task_vars=None, **_kw: host.execute(module_name, module_args)
-
-    def make_tmp():
-        connection._shell.tmpdir = str(host.uploads)
-
-    def transfer(remote, data):
-        with open(remote, "wb") as stream:
-            stream.write(data)
-
-    plugin._make_tmp_path = make_tmp
-    plugin._transfer_data = transfer
-    plugin._fixup_perms2 = lambda paths: None
-    plugin._remove_tmp_path = lambda path: None
+    """test_session_state's plugin (its task and connection stand-ins), made a POSIX host with a local temp dir."""
+    plugin = windows_action(host, args, check_mode=check_mode)
+    shell = plugin._connection._shell
+    shell._IS_WINDOWS, shell.join_path = False, os.path.join
+    plugin._make_tmp_path = lambda: setattr(shell, "tmpdir", str(host.uploads))
     return plugin
 
 

@@ -26,7 +26,9 @@ class LocalImageHost:
         self.sent: list[tuple[str, dict]] = []
         self.before: dict[str, object] = {}  # op -> callable run just before that operation
 
-    def execute(self, module: str, args: dict) -> dict:
+    def execute(self, module_name: str, module_args: dict, task_vars: dict | None = None, **_kwargs) -> dict:
+        """A transport's ``execute(module, args)``, and an action's ``_execute_module(...)`` too."""
+        module, args = module_name, module_args
         assert module == MODULE, module
         self.sent.append((module, args))
         validated = ArgumentSpecValidator(image_file.ARGUMENT_SPEC, required_if=image_file.REQUIRED_IF).validate(args)
@@ -36,6 +38,10 @@ class LocalImageHost:
         if hook is not None:
             hook()
         return image_file.run(validated.validated_parameters, self.check_mode)
+
+    def transfer(self, remote: str, data: bytes) -> None:
+        """What an action's _transfer_data does on this host."""
+        Path(remote).write_bytes(data)
 
     def put(self, data: bytes) -> str:
         path = self.uploads / f"session_state_{len(list(self.uploads.iterdir())) + 1}"
