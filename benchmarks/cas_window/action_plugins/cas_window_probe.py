@@ -34,14 +34,14 @@ class ActionModule(ActionBase):
             result["read"] = {name: self._times(module, margs, task_vars, rounds) for name, module, margs in (
                 ("slurp", "ansible.builtin.slurp", {"src": path}),
                 ("image_file", "iis.aspnet.image_file", {"op": "read", "path": path, "root": root}))}
-            result["two_calls"] = [self._two_calls(path, task_vars) for _ in range(rounds)]
+            result["two_calls"] = [self._two_calls(path, task_vars) for _round in range(rounds)]
         finally:
             self._remove_tmp_path(self._connection._shell.tmpdir)
         return result
 
     def _times(self, module, module_args, task_vars, rounds):
         times = []
-        for _ in range(rounds):
+        for _round in range(rounds):
             start = time.perf_counter()
             answer = self._execute_module(module_name=module, module_args=dict(module_args), task_vars=task_vars)
             times.append(time.perf_counter() - start)

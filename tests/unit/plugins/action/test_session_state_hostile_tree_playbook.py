@@ -104,9 +104,9 @@ def _file(relative: str, change: Callable[[bytes], bytes]) -> Callable[[Path, Pa
 
 
 def _utf7(data: bytes) -> bytes:
-    text = data.decode("utf-8").replace('encoding="utf-8"', 'encoding="utf-7"').replace("the root web configuration file",
-                                                                                          "the root web configuration file + caf\u00e9")
-    return text.encode("utf-7")
+    """Declared and encoded as UTF-7, with a comment the encoder writes as a base64 run."""
+    text = data.decode("utf-8").replace('encoding="utf-8"', 'encoding="utf-7"')
+    return text.replace("the root web configuration file", "the root web configuration file + caf\u00e9").encode("utf-7")
 
 
 SECRET_LINES = (f'        <machineKey validationKey="{NEW_SECRET}" />\r\n'
