@@ -1,8 +1,9 @@
 """Run every benchmark of the collection (``make bench``) and keep the figures in benchmarks/output/.
 
-    python benchmarks/run.py [--quick] [--only engine|fleet ...]
+    python benchmarks/run.py [--quick] [--only engine|fleet|cas-window ...]
 
-``--quick``: a smoke run of each (engine: 1 and 10 MB once; fleet: 10 hosts, forks 5, linear).
+``--quick``: a smoke run of each (engine: 1 and 10 MB once; fleet: 10 hosts, forks 5, linear;
+cas-window: 5 rounds).
 Each benchmark takes further options of its own when run alone (benchmarks/engine.py --help,
 benchmarks/fleet.py --help).
 """
@@ -28,9 +29,16 @@ def fleet_command(quick: bool) -> list[str]:
     return [sys.executable, os.path.join(HERE, "fleet.py"), *reports, "--plan", "quick" if quick else "default"]
 
 
+def cas_window_command(quick: bool) -> list[str]:
+    return [sys.executable, os.path.join(HERE, "cas_window.py"), "--json", os.path.join(OUTPUT, "cas_window.json"),
+            "--rounds", "5" if quick else "30"]
+
+
 BENCHMARKS = {
     "engine": ("engine: parse + plan + splice + verify + judge against a bare hardened lxml parse", engine_command),
     "fleet": ("fleet: the role against a slurp-only floor and a community.general.xml baseline", fleet_command),
+    "cas-window": ("cas-window: how long a concurrent edit can be lost, one call (image hosts) against two (Windows)",
+                   cas_window_command),
 }
 
 

@@ -14,7 +14,7 @@ from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.iis.aspnet.plugins.action.session_state_info import host_transport
-from ansible_collections.iis.aspnet.plugins.plugin_utils import _mask, _report, _service, _session, _spec
+from ansible_collections.iis.aspnet.plugins.plugin_utils import _mask, _report, _service, _session, _spec, _transport
 from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import EngineError, OptionError, PartialWrite
 
 WINDOWS_SERVICE_DEFAULT = {"state": "started", "start_mode": "auto"}
@@ -31,7 +31,7 @@ class ActionModule(ActionBase):
         no_log_values = set()
         try:
             validation, args = self.validate_argument_spec(argument_spec=_spec.option_spec())
-            no_log_values = validation._no_log_values  # pylint: disable=protected-access
+            no_log_values = hidden_values(validation._no_log_values)  # pylint: disable=protected-access
             result.update(self._apply(args, task_vars or {}))
         except PartialWrite as exc:
             # Some files did change (and their applications restarted): a failed run must say so.
@@ -95,18 +95,8 @@ class ActionModule(ActionBase):
     @staticmethod
     def _write(run: _session.RunPlan, transport, backup: bool) -> dict[str, str | None]:
         """Compare and swap: every changed file must still be as read before any is written."""
-        changed = [plan for plan in run.files if plan.changed]
-        for plan in changed:
-            transport.assert_unchanged(plan.path, None if plan.created else plan.before)
-        written: dict[str, str | None] = {}
-        for plan in changed:
-            try:
-                written[plan.path] = transport.write(plan.path, plan.after, backup)
-            except (EngineError, AnsibleActionFail) as exc:
-                if written:
-                    raise PartialWrite(exc, written) from exc
-                raise
-        return written
+        writes = [_transport.Write(plan.path, None if plan.created else plan.before, plan.after) for plan in run.files if plan.changed]
+        return transport.commit(writes, backup) if writes else {}
 
     @staticmethod
     def _service(options: dict, args: dict, run, execute, check_mode: bool):
@@ -118,3 +108,10 @@ class ActionModule(ActionBase):
         mode = run.settings.get(("sessionState", "mode"))
         connection = run.settings.get(("sessionState", "stateConnectionString"))
         return service, warnings + _service.mode_warnings(mode, service, connection)
+
+
+def hidden_values(no_log_values) -> set[str]:
+    """The no_log values, and the passwords inside them, which may also appear alone in a file
+    (another attribute, a comment: a context line of the diff)."""
+    values = {str(value) for value in no_log_values}
+    return values.union(*(_mask.secret_values(value) for value in values))

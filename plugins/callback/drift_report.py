@@ -36,7 +36,11 @@ options:
   output_dir:
     description:
       - Directory that receives the report files; created when missing. Files are written only when it is set.
-      - Existing report files in it are replaced.
+      - Existing report files in it are replaced (a report file that is a symbolic link is replaced by the file, never
+        written through).
+      - Every file stays inside this directory, which may itself be a symbolic link. A C(checklists) folder that is a
+        symbolic link leading outside it is refused with a warning naming it and where it leads, and no report file is
+        written.
     type: path
     env:
       - name: IIS_ASPNET_DRIFT_REPORT_DIR
@@ -135,7 +139,7 @@ class CallbackModule(CallbackBase):
         if directory and formats:
             try:
                 written = _drift.write_reports(records, directory, formats, self._playbook)
-            except OSError as exc:
+            except (OSError, _drift.UnsafeOutput) as exc:
                 self._display.warning(f"drift_report: cannot write the report into {directory}: {exc}")
                 return
             self._display.display("drift report written: " + _drift.written_line(written))

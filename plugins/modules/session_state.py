@@ -23,8 +23,10 @@ description:
     M(ansible.windows.win_stat) and M(ansible.windows.win_copy), and manages the service with
     M(ansible.windows.win_service), M(ansible.windows.win_reg_stat) and M(ansible.windows.win_regedit).
   - On a POSIX host that holds a Windows file tree (an offline image, a golden tree, a test fixture), set O(image_root); the
-    same flow then uses M(ansible.builtin.slurp), M(ansible.builtin.stat), M(ansible.builtin.find) and
-    M(ansible.builtin.copy).
+    same flow then reads, lists and writes through the collection's own M(iis.aspnet.image_file), one call per file read and
+    one call for all the writes of a task. Every path is resolved on the host and must stay inside its drive folder
+    (C(<image_root>/C)...); a symbolic link below it that leads outside, a link loop, and a file that is not a regular
+    file (a named pipe, a device, a socket) are refused, naming the path, before anything is read or written.
   - An attribute option that is not given is not touched, so settings owned by someone else are left alone; a task must
     manage at least one setting.
   - An edit is a splice of the file's original bytes. Everything outside the changed start tag (or the inserted element) is
@@ -34,7 +36,10 @@ description:
     or entities, keeps the section encrypted (C(configProtectionProvider)) or in another file (C(configSource)), when a
     broader level locks the section (C(allowOverride), C(overrideMode), C(lockAttributes), C(lockItem)), or when the
     result would hold a value the ASP.NET runtime rejects.
-  - A file is written only if it still has the checksum it had when it was read (compare and swap).
+  - A file is written only if it still has the checksum it had when it was read (compare and swap). On image hosts the
+    compare and the atomic rename happen in one call on the host, and no file of the task is written unless all still hold
+    what was read. On Windows hosts the compare (M(ansible.windows.win_stat)) and the write (M(ansible.windows.win_copy))
+    are two calls, so another writer may still slip in between them (see the Windows guide).
 author:
   - iis.aspnet maintainers (!UNKNOWN)
 extends_documentation_fragment:
@@ -508,8 +513,9 @@ files:
       description:
         - Path of the copy kept before the write, when O(backup=true) and an existing file was written; otherwise V(null)
           (also for a web.config the run created).
-        - On Windows hosts M(ansible.windows.win_copy) names it C(<file>.<process id>.<yyyyMMdd-HHmmss>.bak); on image hosts
-          it is the POSIX path that M(ansible.builtin.copy) chose inside O(image_root).
+        - It is named C(<file>.<process id>.<yyyyMMdd-HHmmss>.bak) beside the file, a name Windows accepts. On Windows hosts
+          M(ansible.windows.win_copy) makes it; on image hosts M(iis.aspnet.image_file) makes it, and this is its POSIX
+          path inside O(image_root) (beside the file a symbolic link leads to, when the file is one).
       type: str
       sample: C:\Windows\Microsoft.NET\Framework64\v4.0.30319\Config\web.config.4180.20260115-101512.bak
 changes:

@@ -29,8 +29,8 @@ description:
     C(<location>) the runtime refuses, two definitions for one path in one file, settings that differ between the 64-bit and
     32-bit root web.config, StateServer without a running, automatic C(aspnet_state) service.
   - This module is implemented as an action plugin; the merge runs on the controller. It reads each file once per host,
-    whatever the number of sites, with M(ansible.builtin.slurp) (on Windows hosts), or the builtin M(ansible.builtin.slurp),
-    M(ansible.builtin.stat) and M(ansible.builtin.find) under O(image_root). It never writes.
+    whatever the number of sites, with M(ansible.builtin.slurp) (on Windows hosts), or M(iis.aspnet.image_file) under
+    O(image_root), which keeps every path inside its drive folder and refuses special files. It never writes.
 author:
   - iis.aspnet maintainers (!UNKNOWN)
 extends_documentation_fragment:

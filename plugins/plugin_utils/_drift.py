@@ -607,13 +607,23 @@ def render(records: list[HostRecord], fmt: str, playbook: str | None = None) -> 
     raise ValueError(f"unknown report format {fmt!r}; known: {', '.join(FORMATS)}")
 
 
+class UnsafeOutput(Exception):
+    """A path under the output directory that leads outside it: nothing is written there."""
+
+
 def write_reports(records: list[HostRecord], directory: str, formats: list[str], playbook: str | None = None) -> list[str]:
-    """Write each asked format into ``directory`` (made if missing), each file replaced atomically."""
+    """Write each asked format into ``directory`` (made if missing), each file replaced atomically.
+
+    Every file written stays inside ``directory`` (which may itself be a link): a checklists
+    folder that is a symbolic link leading out of it is refused before anything is written.
+    """
     os.makedirs(directory, exist_ok=True)
+    if CKL in formats:
+        contained(os.path.join(directory, FORMATS[CKL]), directory)
     written = []
     for fmt in dict.fromkeys(formats):
         if fmt == CKL:
-            written += write_checklists(records, os.path.join(directory, FORMATS[CKL]))
+            written += write_checklists(records, os.path.join(directory, FORMATS[CKL]), directory)
             continue
         data = render(records, fmt, playbook)
         target = os.path.join(directory, FORMATS[fmt])
@@ -628,10 +638,11 @@ def checklists(records: list[HostRecord]) -> list[_ckl.Checklist]:
             for checklist in _ckl.checklists(record.stig.result(), record.host, fqdn=record.fqdn, ip=record.ip)]
 
 
-def write_checklists(records: list[HostRecord], directory: str) -> list[str]:
-    """One .ckl per host, STIG and site into ``directory``, made only when there is one to write."""
+def write_checklists(records: list[HostRecord], directory: str, root: str | None = None) -> list[str]:
+    """One .ckl per host, STIG and site into ``directory`` (kept inside ``root``), made only when there is one to write."""
     made = checklists(records)
     if made:
+        contained(directory, root or directory)
         os.makedirs(directory, exist_ok=True)
     names = _ckl.file_names(made)
     written = []
@@ -642,8 +653,21 @@ def write_checklists(records: list[HostRecord], directory: str) -> list[str]:
     return written
 
 
+def contained(path: str, root: str) -> None:
+    """Refuse ``path`` when, links resolved, it is not ``root`` or below it (root itself may be a link)."""
+    real, real_root = os.path.realpath(path), os.path.realpath(root)
+    if real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep):
+        return
+    leads = os.readlink(path) if os.path.islink(path) else real
+    raise UnsafeOutput(f"{path} is a symbolic link to {leads}, outside {root}; refused, nothing written there")
+
+
 def _replace(target: str, data: bytes) -> None:
-    """Write through a temporary file and a rename, so a reader never sees half a file."""
+    """Write through a temporary file and a rename, so a reader never sees half a file.
+
+    A report file that is a symbolic link is replaced by the new file: the rename never writes
+    where the link leads.
+    """
     handle, temporary = tempfile.mkstemp(prefix=".drift-report.", dir=os.path.dirname(target))
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -666,7 +690,7 @@ def written_line(written: list[str]) -> str:
 
 __all__ = [
     "ACTIONS", "AUDITED", "CHANGED", "CKL", "DRIFT", "ERROR", "FORMATS", "IN_LINE", "LABELS", "STIG_ACTIONS", "UNREACHABLE",
-    "Collector", "Difference", "HostRecord", "StigAudit", "checklists", "clean", "identity", "is_session_state",
-    "is_session_state_stig", "render", "render_json", "render_junit", "render_markdown", "render_table", "report_data",
+    "Collector", "Difference", "HostRecord", "StigAudit", "UnsafeOutput", "checklists", "clean", "contained", "identity",
+    "is_session_state", "is_session_state_stig", "render", "render_json", "render_junit", "render_markdown", "render_table", "report_data",
     "summary", "write_checklists", "write_reports", "written_line",
 ]

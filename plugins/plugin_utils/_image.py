@@ -21,15 +21,23 @@ _DRIVE_PATH = re.compile(r"^([A-Za-z]):[\\/]*(.*)$")
 
 
 def split(path: str) -> list[str]:
-    """``C:\\a\\b`` -> ``["C", "a", "b"]``; refuses anything but an absolute drive path."""
+    """``C:\\a\\b`` -> ``["C", "a", "b"]``; refuses anything but an absolute drive path.
+
+    ``.`` and ``..`` are resolved on the text, as Windows resolves a full path (GetFullPathName):
+    ``C:\\Windows\\..\\intranet`` is ``C:\\intranet``, and ``..`` at the drive root stays there, so
+    a path never leaves its drive folder (links are the host module's to check).
+    """
     match = _DRIVE_PATH.match(path)
     if not match and path[:2] in ("\\\\", "//"):
         raise ConfigError(path, "is on a network share: map the share to a folder of the image with image_shares")
     if not match:
         raise ConfigError(path, "not an absolute Windows path with a drive letter")
-    parts = [part for part in re.split(r"[\\/]+", match.group(2)) if part]
-    if any(part in (".", "..") for part in parts):
-        raise ConfigError(path, "relative components (. or ..) are not allowed")
+    parts: list[str] = []
+    for part in re.split(r"[\\/]+", match.group(2)):
+        if part == "..":
+            del parts[-1:]
+        elif part not in ("", "."):
+            parts.append(part)
     return [match.group(1).upper(), *parts]
 
 

@@ -10,6 +10,7 @@ it governs) is the configuration model's business (``_model.target_chain``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -79,6 +80,9 @@ class Target:
 # --- small pure helpers -----------------------------------------------------------------------
 
 
+_CONTROL = re.compile("[\x00-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
 def framework_config_file(name: str, framework_version: str, bitness: int, layout: Layout = IMAGE) -> str:
     """machine.config or the root web.config of one .NET root (below the host's Windows folder)."""
     if framework_version not in _FRAMEWORK_DIRS:
@@ -90,7 +94,11 @@ def framework_config_file(name: str, framework_version: str, bitness: int, layou
 
 
 def normalise_site(site: str) -> str:
-    """'/Default Web Site//shop/' -> 'Default Web Site/shop' (case kept; '.' and '..' refused)."""
+    """'/Default Web Site//shop/' -> 'Default Web Site/shop' (case kept; '.', '..' and control characters refused)."""
+    control = _CONTROL.search(site)
+    if control:
+        raise OptionError("site", f"{site!r} holds the control character U+{ord(control.group()):04X}, which no IIS site or "
+                                  "application name holds (and an XML <location path> cannot keep)")
     segments = url_segments(site)
     if not segments:
         raise OptionError("site", f"{site!r} names no site")

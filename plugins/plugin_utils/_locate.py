@@ -130,6 +130,10 @@ def _insertion_container(doc: ConfigDoc, path: str) -> Tag | None:
 
 def _refuse_wrong_case(doc: ConfigDoc, group: Tag, element: str) -> None:
     for tag in group.children:
+        if tag.name != element and ":" in tag.name and tag.name.rpartition(":")[2].casefold() == element.casefold():
+            raise ConfigError(doc.path, f"<{tag.name}> at line {doc.line(tag.start)} has a namespace prefix: the runtime looks "
+                                        f"sections up by their name as written, does not read it as <{element}> and rejects "
+                                        "the file; remove the prefix")
         if tag.name != element and tag.name.casefold() == element.casefold():
             raise ConfigError(doc.path, f"<{tag.name}> at line {doc.line(tag.start)} is not <{element}>: "
                                         "XML names are case-sensitive and the runtime rejects it")

@@ -13,9 +13,17 @@ The value after the keyword is replaced by :data:`MASK`:
   does not end the value. Inside an XML attribute (``name="...password=x"``) the attribute's
   closing quote ends it too, so the rest of a diff line stays readable.
 
+Keywords are matched as ASP.NET reads them: the XML parser turns character references into
+characters before the connection string is parsed, so ``pass&#119;ord=``, ``&#x70;wd=`` or
+``PASSWORD&#9;=`` are found too (a reference to a quote, ``<``, ``>``, ``&`` or ``;`` is left as
+written: those keep the markup's shape, and the value rules above already treat them).
+
 When in doubt the mask reaches further, never shorter: hiding too much is a cosmetic fault,
 showing part of a secret is not. Line breaks inside a masked value are kept, so a masked text
 has the same lines as the original (the diff relies on that).
+
+:func:`secret_values` gives the password values of a connection string (plain and as XML writes
+them), so that a ``no_log`` value can be hidden wherever it appears, not only after a keyword.
 """
 
 from __future__ import annotations
@@ -44,7 +52,7 @@ _ATTRIBUTE_END = " \t\r\n/>?"
 
 def mask(text: str) -> str:
     """``text`` with every password value replaced by MASK (XML-aware)."""
-    return _replace(text, _spans(text, xml=True))
+    return _replace(text, secret_spans(text))
 
 
 def mask_value(attr: str, value: str | None) -> str | None:
@@ -53,12 +61,84 @@ def mask_value(attr: str, value: str | None) -> str | None:
         return None
     if _SECRET_ATTRIBUTE.search(attr) and value:
         return MASK
-    return _replace(value, _spans(value, xml=False))
+    return _replace(value, _decoded_spans(value, xml=False))
 
 
 def secret_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of every password value in ``text``, as ``mask`` hides them."""
-    return _spans(text, xml=True)
+    return _decoded_spans(text, xml=True)
+
+
+def secret_values(connection_string: str) -> set[str]:
+    """The password values of a (plain) connection string: as written, unquoted, and XML-escaped.
+
+    A ``no_log`` option's whole value is hidden by Ansible; these let its secret part be hidden
+    too where it appears alone (another attribute, a comment, a context line of a diff).
+    """
+    found = set()
+    for start, end in _decoded_spans(connection_string, xml=False):
+        written = connection_string[start:end].strip()
+        for value in {written, _unquoted(written)} - {""}:
+            found |= {value, *_xml_forms(value)}
+    return found
+
+
+# A character reference in the text, and the characters it may stand for when keywords are
+# matched: not those that shape markup or end a value (quotes, <, >, &, ;).
+_CHAR_REF = re.compile(r"&#(?:([0-9]{1,7})|[xX]([0-9a-fA-F]{1,6}));")
+_KEEP_REFERENCED = frozenset("\"'<>&;")
+
+
+def _decoded_spans(text: str, xml: bool) -> list[tuple[int, int]]:
+    """Spans found on ``text`` with its character references decoded, as offsets into ``text``."""
+    if "&#" not in text:
+        return _spans(text, xml)
+    decoded, offsets = _decode_references(text)
+    return [(offsets[start], offsets[end]) for start, end in _spans(decoded, xml)]
+
+
+def _decode_references(text: str) -> tuple[str, list[int]]:
+    """(text with character references decoded, offset in ``text`` of each decoded character and of the end)."""
+    out: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    for match in _CHAR_REF.finditer(text):
+        char = _referenced(match)
+        if char is None:
+            continue
+        out.append(text[pos:match.start()])
+        offsets.extend(range(pos, match.start()))
+        out.append(char)
+        offsets.append(match.start())
+        pos = match.end()
+    out.append(text[pos:])
+    offsets.extend(range(pos, len(text) + 1))
+    return "".join(out), offsets
+
+
+def _referenced(match: re.Match) -> str | None:
+    """The character a reference stands for, or None to leave it as written."""
+    code = int(match.group(1)) if match.group(1) is not None else int(match.group(2), 16)
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        return None
+    char = chr(code)
+    return None if char in _KEEP_REFERENCED else char
+
+
+def _unquoted(value: str) -> str:
+    """A quoted connection-string value as the parser reads it ('a''b' -> a'b, {a}}b} -> a}b)."""
+    if len(value) >= 2 and value[0] in "'\"" and value[-1] == value[0]:
+        return value[1:-1].replace(value[0] * 2, value[0])
+    if len(value) >= 2 and value[0] == "{" and value[-1] == "}":
+        return value[1:-1].replace("}}", "}")
+    return value
+
+
+def _xml_forms(value: str) -> set[str]:
+    """How an XML attribute may carry ``value`` (the escapes the engine and common editors write)."""
+    base = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return {base.replace('"', "&quot;"), base.replace("'", "&apos;"),
+            base.replace('"', "&quot;").replace("'", "&apos;"), base.replace('"', "&#34;").replace("'", "&#39;")}
 
 
 def _replace(text: str, spans: list[tuple[int, int]]) -> str:
@@ -153,4 +233,4 @@ def _unquoted_end(text: str, pos: int, enclosing: str | None, xml: bool) -> int:
     return pos
 
 
-__all__ = ["MASK", "mask", "mask_value", "secret_spans"]
+__all__ = ["MASK", "mask", "mask_value", "secret_spans", "secret_values"]

@@ -7,6 +7,11 @@ The engine never talks to a host itself. The action plugin hands a transport two
 ``failed``/``msg``: interpreting it is the transport's job), and ``put(data)`` uploads bytes to
 the remote temp dir (made on the first upload only) and returns the remote path. Every module
 call is counted in ``calls`` so tests and benchmarks can hold the call budget (DESIGN 4).
+
+Writes go through :meth:`Transport.commit`, which compares every file with what was read before
+it replaces any (compare and swap). Image hosts do both in one call of the collection's own
+module ``iis.aspnet.image_file``, which also keeps every path inside its drive folder; Windows
+hosts compare with ``win_stat`` and write with ``win_copy``, two calls apart (docs/windows.md).
 """
 
 from __future__ import annotations
@@ -16,9 +21,11 @@ import binascii
 import hashlib
 import posixpath
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from ansible_collections.iis.aspnet.plugins.plugin_utils import _image
-from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import ConfigError
+from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import ConfigError, EngineError, PartialWrite
+from ansible_collections.iis.aspnet.plugins.plugin_utils._xmlfile import MAX_BYTES
 
 Execute = Callable[[str, dict], dict]
 Put = Callable[[bytes], str]
@@ -96,6 +103,15 @@ class ModuleRunner:
         return result
 
 
+@dataclass(frozen=True)
+class Write:
+    """One file to replace: as it was read (None: absent, to be created) and as it is to be."""
+
+    path: str
+    before: bytes | None
+    after: bytes
+
+
 class Transport(ModuleRunner):
     """What the engine needs from a host's file system (Windows paths in, bytes out)."""
 
@@ -111,20 +127,17 @@ class Transport(ModuleRunner):
         """Whether a directory exists at ``path``."""
         raise NotImplementedError
 
-    def checksum(self, path: str) -> str | None:
-        """SHA-1 (lowercase hex) of the file as it is now; None when it does not exist."""
+    def commit(self, writes: list[Write], backup: bool) -> dict[str, str | None]:
+        """Compare and swap: no file is written unless every one still holds its ``before``.
+
+        Returns the backup file of each path written (or None). A failure after some files were
+        written raises PartialWrite naming them.
+        """
         raise NotImplementedError
 
-    def write(self, path: str, data: bytes, backup: bool) -> str | None:
-        """Replace (or create) the file; returns the backup file's path, if one was made."""
-        raise NotImplementedError
 
-    def assert_unchanged(self, path: str, expected: bytes | None) -> None:
-        """Compare (before a swap): the file must still hold ``expected`` (None: still absent)."""
-        now = self.checksum(path)
-        if now != sha1_hex(expected):
-            was, found = _describe(sha1_hex(expected)), _describe(now)
-            raise TransportError(path, f"changed on the host since it was read (was {was}, now {found}); nothing written")
+def changed_since_read(path: str, was: str | None, now: str | None) -> TransportError:
+    return TransportError(path, f"changed on the host since it was read (was {_describe(was)}, now {_describe(now)}); nothing written")
 
 
 def _describe(checksum: str | None) -> str:
@@ -134,9 +147,6 @@ def _describe(checksum: str | None) -> str:
 SLURP = "ansible.builtin.slurp"  # on a Windows host ansible-core runs ansible.windows.slurp (ps1)
 WIN_STAT = "ansible.windows.win_stat"
 WIN_COPY = "ansible.windows.win_copy"
-IMAGE_STAT = "ansible.builtin.stat"
-IMAGE_FIND = "ansible.builtin.find"
-IMAGE_COPY = "ansible.builtin.copy"
 
 
 class WindowsTransport(Transport):
@@ -167,8 +177,33 @@ class WindowsTransport(Transport):
             raise TransportError(path, f"{WIN_STAT} returned no checksum")
         return checksum.lower()
 
+    def commit(self, writes: list[Write], backup: bool) -> dict[str, str | None]:
+        # Uploads first, so that the window between a file's win_stat and its win_copy holds no
+        # upload: only the other files' calls and win_copy's own start (docs/windows.md).
+        sources = [self._put(write.after) for write in writes]
+        for write in writes:
+            self.assert_unchanged(write.path, write.before)
+        written: dict[str, str | None] = {}
+        for write, source in zip(writes, sources):
+            try:
+                written[write.path] = self._copy(source, write.path, backup)
+            except EngineError as exc:
+                if written:
+                    raise PartialWrite(exc, written) from exc
+                raise
+        return written
+
+    def assert_unchanged(self, path: str, expected: bytes | None) -> None:
+        """Compare (before a swap): the file must still hold ``expected`` (None: still absent)."""
+        now = self.checksum(path)
+        if now != sha1_hex(expected):
+            raise changed_since_read(path, sha1_hex(expected), now)
+
     def write(self, path: str, data: bytes, backup: bool) -> str | None:
-        source = self._put(data)
+        """Replace (or create) the file without comparing; returns the backup file's path, if one was made."""
+        return self._copy(self._put(data), path, backup)
+
+    def _copy(self, source: str, path: str, backup: bool) -> str | None:
         # The module alone, as the win_copy action does after its own upload: going through the
         # action would add a query call. Single mode copies without comparing (that is the
         # caller's compare and swap). No _original_basename: dest is always the file itself, and
@@ -189,20 +224,21 @@ class WindowsTransport(Transport):
 def _decode(path: str, result: dict) -> bytes:
     if result.get("encoding") != "base64" or not isinstance(result.get("content"), str):
         raise TransportError(path, f"{SLURP} returned no base64 content")
-    try:
-        return base64.b64decode(result["content"], validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise TransportError(path, f"{SLURP} returned content that is not base64: {exc}") from exc
+    return _base64(path, result["content"], SLURP)
 
 
 # ---- image hosts
 
+IMAGE_FILE = "iis.aspnet.image_file"
+
 
 class ImageTransport(Transport):
-    """A POSIX host holding a Windows tree under ``image_root``, through ansible.builtin modules.
+    """A POSIX host holding a Windows tree under ``image_root``, through ``iis.aspnet.image_file``.
 
-    Paths are tried exactly as written first; a directory is listed (``find``) only when a
-    component is not found that way, and each listing is made once per run.
+    Every path is resolved on the host and must stay inside its drive folder (``<image_root>/C``):
+    the module refuses a link that leads out, a link loop, and a special file (before opening
+    it). Paths are tried exactly as written first; a directory is listed only when a component
+    is not found that way, and each listing is made once per run.
     """
 
     def __init__(self, execute: Execute, put: Put, image_root: str) -> None:
@@ -213,36 +249,79 @@ class ImageTransport(Transport):
 
     def read(self, path: str) -> bytes | None:
         exact = _image.exact(self.image_root, path)
-        result = self._call(SLURP, {"src": exact})
-        if failure_message(result) is None:
-            self._found[path.casefold()] = exact
-            return _decode(path, result)
-        if "not found" not in failure_message(result):
-            raise TransportError(path, f"cannot be read: {failure_message(result)}")
-        found = self._locate(path)
-        if found is None or found == exact:
-            return None
-        return _decode(path, self._run(SLURP, {"src": found}, path))
-
-    def is_dir(self, path: str) -> bool:
-        exact = _image.exact(self.image_root, path)
-        stat = self._stat(exact)
-        if stat.get("exists"):
+        answer = self._file("read", exact, path)
+        if answer.get("exists"):
             self._found[path.casefold()] = exact
         else:
             found = self._locate(path)
-            stat = self._stat(found) if found else {}
-        return bool(stat.get("isdir"))
+            answer = self._file("read", found, path) if found is not None and found != exact else {}
+            if not answer.get("exists"):
+                return None
+        if not isinstance(answer.get("content"), str):
+            raise ConfigError(path, f"file is {answer.get('size')} bytes, over the {MAX_BYTES}-byte limit for config files")
+        return _base64(path, answer["content"], IMAGE_FILE)
 
-    def checksum(self, path: str) -> str | None:
-        stat = self._stat(self._destination(path), get_checksum=True, checksum_algorithm="sha1")
-        return stat.get("checksum") if stat.get("exists") else None
+    def is_dir(self, path: str) -> bool:
+        exact = _image.exact(self.image_root, path)
+        answer = self._file("list", exact, path)
+        if answer.get("exists"):
+            self._found[path.casefold()] = exact
+        else:
+            found = self._locate(path)
+            answer = self._file("list", found, path) if found else {}
+        return bool(answer.get("isdir"))
 
-    def write(self, path: str, data: bytes, backup: bool) -> str | None:
-        # The copy module replaces the file atomically (a rename in its directory).
-        args = {"src": self._put(data), "dest": self._destination(path), "backup": bool(backup),
-                "checksum": sha1_hex(data), "_original_basename": _image.split(path)[-1]}
-        return self._run(IMAGE_COPY, args, path).get("backup_file") or None
+    def commit(self, writes: list[Write], backup: bool) -> dict[str, str | None]:
+        """One module call compares every file and, only if all are as read, renames each into place."""
+        files, names = [], {}
+        for write in writes:
+            destination = self._destination(write.path)
+            names[destination] = write.path
+            files.append({"path": destination, "root": self._drive(destination), "src": self._put(write.after),
+                          "checksum": sha1_hex(write.after), "expected": sha1_hex(write.before)})
+        result = self._call(IMAGE_FILE, {"op": "swap", "files": files, "backup": bool(backup)})
+        written = {names[entry["path"]]: entry.get("backup_file") for entry in result.get("files") or ()}
+        if failure_message(result) is not None:
+            error = self._swap_error(result, names, writes[0].path)
+            raise PartialWrite(error, written) if written else error
+        for entry in result.get("files") or ():
+            if entry.get("written") != entry["path"]:
+                self.warnings.append(f"{names[entry['path']]} is a symbolic link: the file it leads to, "
+                                     f"{self._windows_path(entry.get('written'))}, was written and the link kept")
+        return written
+
+    def _swap_error(self, result: dict, names: dict[str, str], first: str) -> TransportError:
+        changed = result.get("changed_files") or []
+        if changed:
+            errors = [changed_since_read(names.get(item["path"], item["path"]), item.get("was"), item.get("now")) for item in changed]
+            if len(errors) == 1:
+                return errors[0]
+            also = ", ".join(error.path for error in errors[1:])
+            return TransportError(errors[0].path, f"{errors[0].reason.removesuffix('; nothing written')}; also changed: {also}; "
+                                                  "nothing written")
+        reason = result.get("reason") or f"{IMAGE_FILE} failed: {failure_message(result)}"
+        return TransportError(names.get(result.get("failed_path"), first), reason)
+
+    def _file(self, op: str, image_path: str, path: str) -> dict:
+        """One read or list call; a refusal names the Windows ``path`` and the module's reason."""
+        args = {"op": op, "path": image_path, "root": self._drive(image_path)}
+        if op == "read":
+            args["max_bytes"] = MAX_BYTES
+        result = self._call(IMAGE_FILE, args)
+        reason = failure_message(result)
+        if reason is not None:
+            raise TransportError(path, result.get("reason") or f"{IMAGE_FILE} failed: {reason}")
+        return result
+
+    def _drive(self, image_path: str) -> str:
+        """The drive folder holding ``image_path`` (``image_root`` itself for the root)."""
+        relative = posixpath.relpath(image_path, self.image_root)
+        return self.image_root if relative == "." else posixpath.join(self.image_root, relative.split("/")[0])
+
+    def _windows_path(self, image_path: str) -> str:
+        """``<image_root>/C/a/b`` as ``C:\\a\\b``."""
+        drive, *rest = posixpath.relpath(image_path, self.image_root).split("/")
+        return f"{drive.upper()}:\\" + "\\".join(rest)
 
     def _destination(self, path: str) -> str:
         """Where ``path`` is in the image, or would be created (its directory matched by case)."""
@@ -256,21 +335,24 @@ class ImageTransport(Transport):
     def _locate(self, path: str) -> str | None:
         key = path.casefold()
         if key not in self._found:
-            self._found[key] = _image.match_case(self.image_root, path, self._listdir)
+            self._found[key] = _image.match_case(self.image_root, path, lambda directory: self._listdir(directory, path))
         return self._found[key]
 
-    def _listdir(self, directory: str) -> list[str] | None:
+    def _listdir(self, directory: str, path: str) -> list[str] | None:
         if directory not in self._listings:
-            result = self._call(IMAGE_FIND, {"paths": [directory], "file_type": "any", "hidden": True, "recurse": False})
-            missing = failure_message(result) is not None or directory in (result.get("skipped_paths") or {})
-            self._listings[directory] = None if missing else [posixpath.basename(item["path"]) for item in result.get("files", [])]
+            answer = self._file("list", directory, path)
+            self._listings[directory] = answer.get("entries") if answer.get("isdir") else None
         return self._listings[directory]
 
-    def _stat(self, path: str, **options) -> dict:
-        return self._run(IMAGE_STAT, {"path": path, "get_checksum": False, **options}, path).get("stat", {})
+
+def _base64(path: str, content: str, module: str) -> bytes:
+    try:
+        return base64.b64decode(content, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise TransportError(path, f"{module} returned content that is not base64: {exc}") from exc
 
 
 __all__ = [
     "Execute", "Put", "TransportError", "failure_message", "warning_texts", "sha1_hex", "ModuleRunner", "Transport",
-    "SLURP", "WIN_STAT", "WIN_COPY", "WindowsTransport", "IMAGE_STAT", "IMAGE_FIND", "IMAGE_COPY", "ImageTransport",
+    "Write", "changed_since_read", "SLURP", "WIN_STAT", "WIN_COPY", "WindowsTransport", "IMAGE_FILE", "ImageTransport",
 ]

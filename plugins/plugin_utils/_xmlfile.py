@@ -9,7 +9,10 @@ decoded text. Elements inside the containers we navigate (``configuration``, ``l
 is passed over. Both views are cross-checked, so a tokenizer mistake cannot turn into a bad edit.
 
 Decoding and re-encoding a valid document is lossless, so a splice of the text is a splice of
-the bytes: everything outside the edited span keeps its bytes.
+the bytes: everything outside the edited span keeps its bytes. An encoding for which that cannot
+hold is refused, never re-encoded: a stateful one (UTF-7, ISO-2022, HZ: a character's bytes depend
+on the characters before it), one whose round trip changes the file, one that is not a text
+encoding at all; and :meth:`ConfigDoc.encode` checks the bytes outside the edit once more.
 """
 
 from __future__ import annotations
@@ -53,6 +56,12 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+# Python's stateful text codecs: an encoder that carries shift state from one character to the
+# next, so a character's bytes depend on what precedes it (and an edit can change later bytes).
+_STATEFUL = frozenset({"utf-7", "hz", "iso2022_kr"})
+_STATEFUL_PREFIXES = ("iso2022_",)
+# Decoded strictly, these are lossless: no round trip to prove.
+_LOSSLESS = frozenset({"utf-8", "utf-16-le", "utf-16-be"})
 _DECL_ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _NAME = r"[A-Za-z_][\w.:-]*"
 # One markup token. Attribute values may contain '>', hence the quoted alternatives.
@@ -127,7 +136,8 @@ class Tag:
 
 @functools.lru_cache(maxsize=16)
 def _mention_pattern(name: str):
-    return re.compile(rf"<{re.escape(name)}[\s/>]", re.IGNORECASE)
+    # A namespace prefix too (<x:sessionState>): such an element must be seen to be refused.
+    return re.compile(rf"<(?:[\w.-]+:)?{re.escape(name)}[\s/>]", re.IGNORECASE)
 
 
 @dataclass(eq=False)
@@ -149,12 +159,40 @@ class ConfigDoc:
         return _line(self.text, offset)
 
     def mentions(self, tag: Tag, name: str) -> bool:
-        """Whether ``<name`` (any case) occurs inside ``tag``: if not, it cannot hold that element."""
+        """Whether ``<name`` (any case, any prefix) occurs inside ``tag``: if not, it cannot hold that element."""
         return _mention_pattern(name).search(self.text, tag.head_end, tag.close_start) is not None
 
     def encode(self, text: str) -> bytes:
+        """The edited ``text`` as bytes; refused if a byte outside the changed characters would change."""
         # Only an inserted value can be unencodable in a legacy code page: write it as a reference.
-        return self.bom + text.encode(self.encoding, "xmlcharrefreplace")
+        data = self.bom + text.encode(self.encoding, "xmlcharrefreplace")
+        head, tail = _common_ends(self.text, text)
+        kept_head = len(self.bom) + len(self.text[:head].encode(self.encoding))
+        kept_tail = len(self.text[len(self.text) - tail:].encode(self.encoding))
+        if data[:kept_head] != self.data[:kept_head] or data[len(data) - kept_tail:] != self.data[len(self.data) - kept_tail:]:
+            raise ConfigError(self.path, f"re-encoding the edited text as {self.encoding} would change bytes outside the edit; "
+                                         "refusing to edit")
+        return data
+
+
+def _common_ends(old: str, new: str) -> tuple[int, int]:
+    """Lengths of the longest common prefix and (not overlapping it) suffix of two texts."""
+    limit = min(len(old), len(new))
+    head = _longest(lambda n: old[:n] == new[:n], limit)
+    tail = _longest(lambda n: old[len(old) - n:] == new[len(new) - n:], limit - head)
+    return head, tail
+
+
+def _longest(same: Callable[[int], bool], limit: int) -> int:
+    """The largest n <= limit with same(n), for a predicate true up to some n and false after."""
+    low, high = 0, limit
+    while low < high:
+        middle = (low + high + 1) // 2
+        if same(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def parse(path: str, data: bytes) -> ConfigDoc:
@@ -206,9 +244,10 @@ def _decode(path: str, data: bytes) -> tuple[bytes, str, str]:
         text = data[len(bom):].decode(encoding)
     except UnicodeDecodeError as exc:
         raise ConfigError(path, f"not valid {encoding} at byte {exc.start + len(bom)}: {exc.reason}") from None
-    # Strict UTF decoding is lossless; legacy code pages need the round trip proved.
-    if not encoding.startswith("utf") and text.encode(encoding) != data[len(bom):]:
-        raise ConfigError(path, f"bytes do not round-trip through {encoding}; refusing to edit")
+    # Strict UTF-8 and UTF-16 decoding is lossless; any other encoding needs the round trip proved.
+    if encoding not in _LOSSLESS and text.encode(encoding) != data[len(bom):]:
+        raise ConfigError(path, f"bytes do not round-trip through {encoding} (encoding them again would change the file); "
+                                "refusing to edit")
     if "\x00" in text:
         raise ConfigError(path, f"contains a NUL character at line {text.count(chr(10), 0, text.index(chr(0))) + 1}; not allowed in XML")
     return bom, encoding, text
@@ -223,9 +262,25 @@ def _declared_encoding(path: str, data: bytes) -> str:
         codec = codecs.lookup(name).name
     except LookupError:
         raise ConfigError(path, f"declares unknown encoding {name!r}") from None
+    if not _is_text_codec(codec):
+        raise ConfigError(path, f"declares {name}, which is not a text encoding")
     if codec.startswith("utf-16") or codec.startswith("utf-32"):
         raise ConfigError(path, f"declares {name} but has no byte order mark; refusing to guess the byte order")
+    if codec in _STATEFUL or codec.startswith(_STATEFUL_PREFIXES):
+        raise ConfigError(path, f"declares {name}, a stateful encoding (the bytes of a character depend on those before it), "
+                                "so an edit could change bytes outside it; refusing to edit (save the file as UTF-8)")
     return codec
+
+
+def _is_text_codec(codec: str) -> bool:
+    """False for Python's bytes-to-bytes and text-to-text codecs (base64, hex, zlib, rot13...)."""
+    try:
+        b"<".decode(codec)
+    except LookupError:
+        return False
+    except UnicodeError:
+        pass
+    return True
 
 
 def _refuse_dtd(path: str, text: str) -> None:

@@ -52,6 +52,10 @@ class FakeWindows:
         self.uploads = {}
         self.before_checksum = None  # a hook to simulate another writer
 
+    def transfer(self, remote, data):
+        """What the action's _transfer_data does: the upload lands in the host's temp dir."""
+        self.uploads[remote] = data
+
     def find(self, path):
         path = expand(path)
         return next((key for key in self.files if key.casefold() == path.casefold()), None)
@@ -115,7 +119,7 @@ def action(host: FakeWindows, args: dict, check_mode=False, diff=False):
         connection._shell.tmpdir = "C:\\Users\\ansible\\AppData\\Local\\Temp\\ansible-tmp-1"
 
     plugin._make_tmp_path = make_tmp
-    plugin._transfer_data = host.uploads.__setitem__
+    plugin._transfer_data = host.transfer
     plugin._fixup_perms2 = lambda paths: None
     plugin._remove_tmp_path = lambda path: None
     return plugin
@@ -188,7 +192,21 @@ def test_a_failed_write_names_the_file_leaves_it_intact_and_removes_the_temp_dir
     result = plugin.run(task_vars={})
     assert result["failed"] and result["msg"] == f"{W64}: ansible.windows.win_copy failed: Access to the path '{F64}' is denied."
     assert host.files == before and modules(host).count("ansible.windows.win_copy") == 1  # the second file is not tried
-    assert len(host.uploads) == 1 and removed == ["C:\\Users\\ansible\\AppData\\Local\\Temp\\ansible-tmp-1"]
+    # Both files were uploaded before the compare (so no upload sits between a win_stat and its
+    # win_copy); the remote temp dir that holds them is removed.
+    assert len(host.uploads) == 2 and removed == ["C:\\Users\\ansible\\AppData\\Local\\Temp\\ansible-tmp-1"]
+
+
+def test_every_upload_comes_before_the_compare_so_the_window_holds_none():
+    host = FakeWindows()
+    events = []
+    plugin = action(host, {"mode": "InProc", "state_service": {"state": "ignore"}})
+    plugin._transfer_data = lambda remote, data: (events.append("upload"), host.uploads.__setitem__(remote, data))
+    host.before_checksum = lambda: events.append("win_stat")
+    original = host.win_copy
+    host.win_copy = lambda args: (events.append("win_copy"), original(args))[1]
+    assert plugin.run(task_vars={})["changed"]
+    assert events == ["upload", "upload", "win_stat", "win_stat", "win_copy", "win_copy"]
 
 
 def test_a_write_failing_after_another_says_which_file_changed():

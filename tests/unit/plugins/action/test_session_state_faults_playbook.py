@@ -33,8 +33,9 @@ def test_a_file_changed_between_read_and_write_is_refused_and_nothing_is_written
     """The real action, with only its module executor wrapped (racing/session_state_race.py).
 
     Host ``root`` plans both root web.config files; the other writer touches the second just
-    before its checksum is compared, so the first, already compared, must not be written either.
-    Host ``created`` plans a new application web.config; the other writer creates it first.
+    before the one compare-and-swap call that holds both, so the first, unchanged, must not be
+    written either. Host ``created`` plans a new application web.config; the other writer creates
+    it first.
     """
     root, created = sample_tree(tmp_path / "root"), sample_tree(tmp_path / "created")
     hosts = {
@@ -79,20 +80,22 @@ def _immutable(path: Path) -> None:
 # (case, module options, image path made unwritable, how, Windows path the message names, cause)
 WRITE_FAILURES = [
     ("directory-and-file-not-owned", {"mode": "InProc", "bitness": [64]}, os.path.dirname(ROOT64), _unowned, WIN_ROOT64,
-     r"ansible\.builtin\.copy failed: Destination \S+/Framework64/v4\.0\.30319/Config not writable"),
+     r"cannot be written: cannot create a file in \S+/Framework64/v4\.0\.30319/Config: Permission denied; nothing written$"),
+    # Only the file is not ours: its replacement could not be given its owner, so it is not made.
     ("file-not-owned", {"mode": "InProc", "bitness": [64]}, ROOT64, _unowned, WIN_ROOT64,
-     r"ansible\.builtin\.copy failed: Failed to copy .*Invalid argument"),
+     r"cannot give the new file the owner of the old one \(uid \d+, gid \d+\): Invalid argument; nothing written$"),
     ("backup-into-directory-not-owned", {"mode": "InProc", "bitness": [64], "backup": True}, os.path.dirname(ROOT64), _unowned,
-     WIN_ROOT64, r"ansible\.builtin\.copy failed: Destination \S+ not writable"),
+     WIN_ROOT64, r"cannot be written: cannot create a file in \S+: Permission denied; nothing written$"),
     ("new-file-in-directory-not-owned", {"mode": "InProc", "site": "Intranet/hr"}, HR, _unowned, WIN_HR,
-     r"ansible\.builtin\.copy failed: Destination \S+/D/Sites/Intranet/hr not writable"),
-    # The first root web.config is written, the second is not: see the report about `changed`.
+     r"cannot be written: cannot create a file in \S+/D/Sites/Intranet/hr: Permission denied; nothing written$"),
+    # Both root web.config files go in one compare-and-swap call, whose new contents are all
+    # prepared before anything is renamed: the second file's failure leaves the first unwritten too.
     ("second-file-not-writable", {"mode": "InProc"}, os.path.dirname(ROOT32), _unowned, WIN_ROOT32,
-     r"ansible\.builtin\.copy failed: Destination \S+/Framework/v4\.0\.30319/Config not writable"),
-    # Immutable even for root: the copy module makes its temp file next to the target, then the
-    # rename fails; the temp file must go.
+     r"cannot be written: cannot create a file in \S+/Framework/v4\.0\.30319/Config: Permission denied; nothing written$"),
+    # Immutable even for root: the new content is written beside the target, then the rename
+    # fails; the temporary file must go.
     ("immutable-file", {"mode": "InProc", "bitness": [64]}, ROOT64, _immutable, WIN_ROOT64,
-     r"ansible\.builtin\.copy failed: Unable to make .* failed final rename from .*/\.ansible_tmp\w*web\.config.*Operation not permitted"),
+     r"cannot be written: the rename into place failed: Operation not permitted$"),
 ]
 
 
@@ -149,5 +152,5 @@ def test_a_failed_write_names_the_file_keeps_it_intact_and_leaves_no_temp_file(w
     if failed in before[case]:
         assert (root / failed).read_bytes() == before[case][failed]
     changed = {p for p, digest in digests(root).items() if before[case].get(p) is None or (root / p).read_bytes() != before[case][p]}
-    assert changed == ({ROOT64} if case == "second-file-not-writable" else set())
+    assert changed == set() and not result["changed"]
     assert leftovers(root, work / "run" / "remote-tmp") == [] and list((work / "run" / "remote-tmp").iterdir()) == []

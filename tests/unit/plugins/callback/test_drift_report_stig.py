@@ -73,3 +73,21 @@ def test_real_audit_run_writes_the_checklists_by_default(tmp_path):
     assert [vuln["STATUS"] for vuln in legacy["stigs"][0]["vulns"]] == ["NotAFinding", "Open"]
     data = json.loads((reports / "drift-report.json").read_text())
     assert data["summary"]["audited"] == 1 and data["hosts"][0]["stig"]["summary"]["Open"] == 2
+
+
+def test_a_checklists_link_leading_outside_gets_a_warning_and_nothing_outside(tmp_path):
+    tree = sample_tree(tmp_path / "image")
+    reports, elsewhere = tmp_path / "reports", tmp_path / "elsewhere"
+    reports.mkdir()
+    elsewhere.mkdir()
+    (reports / "checklists").symlink_to(elsewhere)
+    playbook = [{"hosts": "all", "gather_facts": False, "tasks": [
+        {"name": "Audit", "iis.aspnet.session_state_stig": {"image_root": str(tree), "profile": "stig_iis10"}}]}]
+    inventory = {"all": {"hosts": {"image01": {"ansible_connection": "local"}}}}
+    env = ansible_env(tmp_path, ANSIBLE_CALLBACKS_ENABLED="iis.aspnet.drift_report", IIS_ASPNET_DRIFT_REPORT_DIR=str(reports))
+    done = ansible_playbook(tmp_path, playbook, inventory, env=env)
+    output = " ".join((done.stdout + done.stderr).split())  # the warning may be wrapped
+    assert done.returncode == 0, output
+    assert (f"drift_report: cannot write the report into {reports}: {reports}/checklists is a symbolic link to {elsewhere}, "
+            f"outside {reports}; refused, nothing written there") in output
+    assert list(elsewhere.iterdir()) == [] and sorted(path.name for path in reports.iterdir()) == ["checklists"]

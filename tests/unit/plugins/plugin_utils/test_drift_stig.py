@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -219,3 +220,56 @@ def test_a_secret_in_an_audit_reaches_no_output(tmp_path):
     outputs = [_drift.render_table(records)] + [open(path, encoding="utf-8").read() for path in written]
     assert len(outputs) == 1 + 3 + 4 and all(CANARY not in text for text in outputs)
     assert all(MASK in text for text in outputs)
+
+
+# ---------------------------------------------------------------------------------------------
+# Containment: every file the report writes stays inside output_dir
+
+
+def tree_bytes(root) -> dict[str, bytes]:
+    """Every entry below ``root``: a file's bytes, a link's target, a directory's name."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        key = str(path.relative_to(root))
+        found[key] = b"-> " + os.readlink(path).encode() if path.is_symlink() else path.read_bytes() if path.is_file() else b"<dir>"
+    return found
+
+
+def test_a_checklists_folder_linking_outside_is_refused_before_anything_is_written(tmp_path):
+    out, elsewhere = tmp_path / "reports", tmp_path / "elsewhere"
+    out.mkdir()
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_bytes(b"theirs")
+    (out / "checklists").symlink_to(elsewhere)
+    with pytest.raises(_drift.UnsafeOutput) as info:
+        _drift.write_reports(fleet(), str(out), ["json", "markdown", "junit", "ckl"])
+    assert str(info.value) == f"{out}/checklists is a symbolic link to {elsewhere}, outside {out}; refused, nothing written there"
+    assert tree_bytes(elsewhere) == {"keep.txt": b"theirs"} and tree_bytes(out) == {"checklists": f"-> {elsewhere}".encode()}
+
+
+def test_a_checklists_folder_linking_inside_the_output_dir_is_used(tmp_path):
+    out = tmp_path / "reports"
+    (out / "audits").mkdir(parents=True)
+    (out / "checklists").symlink_to("audits")
+    written = _drift.write_reports(fleet(), str(out), ["ckl"])
+    assert len(written) == 8 and len(list((out / "audits").iterdir())) == 8
+
+
+def test_an_output_dir_that_is_itself_a_link_is_followed(tmp_path):
+    real, out = tmp_path / "real", tmp_path / "reports"
+    real.mkdir()
+    out.symlink_to(real)
+    written = _drift.write_reports(fleet(), str(out), ["json", "ckl"])
+    assert len(written) == 9 and (real / "drift-report.json").is_file() and len(list((real / "checklists").iterdir())) == 8
+
+
+def test_a_report_file_that_is_a_link_is_replaced_not_written_through(tmp_path):
+    out, victim = tmp_path / "reports", tmp_path / "victim.txt"
+    (out / "checklists").mkdir(parents=True)
+    victim.write_bytes(b"theirs")
+    (out / "drift-report.json").symlink_to(victim)
+    (out / "checklists" / "web01_IIS_10-0_Server_STIG.ckl").symlink_to(victim)
+    _drift.write_reports(fleet(), str(out), ["json", "ckl"])
+    assert victim.read_bytes() == b"theirs"
+    assert not (out / "drift-report.json").is_symlink() and json.loads((out / "drift-report.json").read_bytes())["hosts"]
+    assert not (out / "checklists" / "web01_IIS_10-0_Server_STIG.ckl").is_symlink()

@@ -280,6 +280,15 @@ def test_normalise_site_refuses(site):
         normalise_site(site)
 
 
+@pytest.mark.parametrize(("site", "code"), [("Default Web Site/sh\x01op", "0001"), ("shop\t", "0009"), ("a\nb", "000A"),
+                                            ("x\ufffe", "FFFE")])
+def test_a_control_character_in_site_is_refused_naming_it(site, code):
+    with pytest.raises(OptionError) as info:
+        normalise_site(site)
+    assert str(info.value) == (f"site: {site!r} holds the control character U+{code}, which no IIS site or application name "
+                               "holds (and an XML <location path> cannot keep)")
+
+
 @pytest.mark.parametrize(("path", "prefix", "expected"), [
     ("MACHINE/WEBROOT/APPHOST/Default Web Site/shop", "MACHINE/WEBROOT/APPHOST/default web site", True),
     ("MACHINE/WEBROOT/APPHOST/Default Web Site2", "MACHINE/WEBROOT/APPHOST/Default Web Site", False),

@@ -65,6 +65,13 @@ REFUSED = [
     ("wrong case",
      "  <system.web>\n    <sessionstate mode=\"InProc\" />\n  </system.web>\n",
      "", "<sessionstate> at line 4 is not <sessionState>"),
+    ("namespace prefix",
+     "  <system.web>\n    <x:sessionState xmlns:x=\"urn:x\" mode=\"Off\" />\n  </system.web>\n",
+     "", "<x:sessionState> at line 4 has a namespace prefix: the runtime looks sections up by their name as written, "
+         "does not read it as <sessionState> and rejects the file; remove the prefix"),
+    ("namespace prefix in a location",
+     "  <location path=\"shop\"><system.web><a:sessionState xmlns:a=\"urn:a\" /></system.web></location>\n",
+     "shop", "<a:sessionState> at line 3 has a namespace prefix"),
 ]
 
 

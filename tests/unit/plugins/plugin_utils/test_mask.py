@@ -6,7 +6,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from ansible_collections.iis.aspnet.plugins.plugin_utils._mask import MASK, mask, mask_value, secret_spans
+from ansible_collections.iis.aspnet.plugins.plugin_utils._mask import MASK, mask, mask_value, secret_spans, secret_values
 
 M = MASK
 
@@ -162,3 +162,61 @@ def test_xml_attribute_secret_never_survives(secret, quote, delimiter, prefix, k
 def test_password_attribute_never_survives(secret, delimiter):
     text = f"<add name={delimiter}a{delimiter} password={delimiter}{xml_escape(secret, delimiter)}{delimiter} />"
     assert mask(text) == f"<add name={delimiter}a{delimiter} password={delimiter}{MASK}{delimiter} />"
+
+
+# ---------------------------------------------------------------------------------------------
+# Keywords written with character references: the XML parser decodes them before ASP.NET reads
+# the connection string, so pass&#119;ord= is password= to the runtime.
+
+REFERENCED = [
+    ('<s c="x=1;pass&#119;ord=abc;y=2" t="1"/>', f'<s c="x=1;pass&#119;ord={M};y=2" t="1"/>'),
+    ('<s c="&#112;wd=abc" t="1"/>', f'<s c="&#112;wd={M}" t="1"/>'),
+    ('<s c="password&#x20;=abc;x=1"/>', f'<s c="password&#x20;={M};x=1"/>'),
+    ('<s c="PASSWORD&#9;=&#9;abc;x=1"/>', f'<s c="PASSWORD&#9;=&#9;{M};x=1"/>'),
+    ('<s c="&#x50;&#X57;&#x0044;=abc"/>', f'<s c="&#x50;&#X57;&#x0044;={M}"/>'),  # any case of x, leading zeros
+    ('<s c="p&#0000119;d=abc"/>', f'<s c="p&#0000119;d={M}"/>'),
+    ('<s c="password&#61;abc;x=1"/>', f'<s c="password&#61;{M};x=1"/>'),  # '=' itself as a reference
+    ('<s c="pwd&#10;=abc;x=1"/>', f'<s c="pwd&#10;={M};x=1"/>'),  # a line feed is white space to SqlClient
+    ("pass&#119;ord=abc;x=1", f"pass&#119;ord={M};x=1"),  # a diff line or a message, no tag in sight
+    ('<s c="pwd=&#97;bc;x=1"/>', f'<s c="pwd={M};x=1"/>'),  # references in the value are part of it
+    ('<s c="pwd=&#34;a;b&#34;;x=1"/>', f'<s c="pwd={M};x=1"/>'),  # a quote stays a quote form
+    ('<s c="pwd=a&#59;b;x=1"/>', f'<s c="pwd={M};x=1"/>'),  # an encoded ';' does not end the value early
+    # not keywords once decoded
+    ('<s c="pass&amp;#119;ord=abc"/>', '<s c="pass&amp;#119;ord=abc"/>'),  # the runtime reads "pass&#119;ord"
+    ('<s c="pass&#120;ord=abc"/>', '<s c="pass&#120;ord=abc"/>'),  # passxord
+    ('<s c="&#1114112;wd=abc"/>', '<s c="&#1114112;wd=abc"/>'),  # beyond Unicode: no character at all
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), REFERENCED)
+def test_keywords_written_with_character_references(text, expected):
+    assert mask(text) == expected
+
+
+def reference(char: str, form: int) -> str:
+    """``char`` as written in XML: itself, decimal (with leading zeros) or hexadecimal (either case)."""
+    return [char, f"&#{ord(char)};", f"&#00{ord(char)};", f"&#x{ord(char):x};", f"&#X{ord(char):04X};"][form]
+
+
+@given(st.sampled_from(["password", "pwd"]), st.lists(st.integers(0, 4), min_size=10, max_size=10),
+       st.lists(st.booleans(), min_size=10, max_size=10), st.sampled_from(["", " ", "\t", "&#9;", "&#x20;", "&#10;"]),
+       SECRETS.filter(lambda s: not set(s) & set("&<>\"';") and s == s.strip()))
+def test_a_keyword_in_any_mix_of_references_and_case_never_lets_its_secret_through(keyword, forms, upper, space, secret):
+    written = "".join(reference(char.upper() if up else char, form) for char, form, up in zip(keyword, forms, upper))
+    text = f'<sessionState sqlConnectionString="server=x;{written}{space}={space}{secret};x=1" timeout="2" />'
+    assert mask(text) == f'<sessionState sqlConnectionString="server=x;{written}{space}={space}{MASK};x=1" timeout="2" />'
+
+
+SECRET_VALUES = [
+    ("server=x;password=abc", {"abc"}),
+    ("server=x;pwd='a''b';x=1", {"'a''b'", "a'b", "&apos;a&apos;&apos;b&apos;", "a&apos;b", "&#39;a&#39;&#39;b&#39;", "a&#39;b"}),
+    ("pwd={a}}<b}", {"{a}}<b}", "a}<b", "{a}}&lt;b}", "a}&lt;b"}),
+    ('password="x&y"', {'"x&y"', "x&y", "&quot;x&amp;y&quot;", '"x&amp;y"', "x&amp;y", "&#34;x&amp;y&#34;"}),
+    ("server=x;integrated security=true", set()),
+    ("MyConnectionStringName", set()),
+]
+
+
+@pytest.mark.parametrize(("connection", "expected"), SECRET_VALUES)
+def test_secret_values_are_the_password_as_written_unquoted_and_escaped(connection, expected):
+    assert secret_values(connection) == expected

@@ -230,7 +230,7 @@ def test_a_write_that_raised_names_the_file_and_the_cause():
 
 def test_the_base_transport_is_abstract():
     base = _transport.Transport(FakeWindows().execute, FakeWindows().put)
-    for call, args in (("read", (F64,)), ("is_dir", (SITE,)), ("checksum", (F64,)), ("write", (F64, b"", False))):
+    for call, args in (("read", (F64,)), ("is_dir", (SITE,)), ("commit", ([_transport.Write(F64, None, b"")], False))):
         with pytest.raises(NotImplementedError):
             getattr(base, call)(*args)
 

@@ -14,6 +14,7 @@ from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.engine_helpe
 PATH = "C:\\inetpub\\wwwroot\\web.config"
 DOC = ('<?xml version="1.0" encoding="{enc}"?>\r\n<configuration>\r\n  <system.web>\r\n'
        '    <sessionState mode="InProc" cookieName="Ä€" />\r\n  </system.web>\r\n</configuration>\r\n')
+PLAIN = DOC.replace("\u00c4\u20ac", "x")  # the same, with no character a legacy code page may lack
 
 DECODING = [
     # (bytes, expected encoding, expected bom)
@@ -42,6 +43,18 @@ REFUSED = [
     (DOC.format(enc="utf-8").encode("utf-8").replace(b"InProc", b"In\xffProc"), "not valid utf-8 at byte 99"),
     (DOC.format(enc="utf-8").encode("utf-8").replace(b"InProc", b"In\x00Proc"), "NUL character at line 4"),
     (DOC.format(enc="klingon").encode("utf-8"), "unknown encoding 'klingon'"),
+    # Stateful encodings: a character's bytes depend on the ones before it, so re-encoding an
+    # edited text may rewrite bytes outside the edit (a UTF-7 run inside a comment, say).
+    (DOC.format(enc="utf-7").replace("<system.web>", "<!-- caf\u00e9 + \u20ac -->").encode("utf-7"),
+     "declares utf-7, a stateful encoding"),
+    (PLAIN.format(enc="iso-2022-jp").replace("<system.web>", "<!-- \u65e5\u672c -->").encode("iso-2022-jp"),
+     "declares iso-2022-jp, a stateful encoding"),
+    (PLAIN.format(enc="HZ-GB-2312").encode("ascii"), "declares HZ-GB-2312, a stateful encoding"),
+    # Not text encodings at all (Python knows them as bytes-to-bytes or text-to-text codecs).
+    (DOC.format(enc="base64").encode("utf-8"), "declares base64, which is not a text encoding"),
+    (DOC.format(enc="rot13").encode("utf-8"), "declares rot13, which is not a text encoding"),
+    # Decoding strips nothing here, but encoding would add a byte order mark.
+    (DOC.format(enc="utf-8-sig").encode("utf-8"), "bytes do not round-trip through utf-8-sig"),
     (config("  <system.web>\n"), "not well-formed XML"),
     (config("  <system.web><sessionState mode='a' mode='b'/></system.web>\n"), "not well-formed XML"),
     (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>\n'
@@ -140,3 +153,29 @@ def test_an_expanded_location_may_use_namespaces_declared_on_the_root():
             b'<sessionState mode="Off"/></system.web></location></configuration>')
     doc = _xmlfile.parse(PATH, data)
     assert [tag.name for tag in doc.root.children[0].children[0].children] == ["x:y", "sessionState"]
+
+
+def test_an_edit_that_would_change_bytes_outside_it_is_refused():
+    """The last guard, whatever the codec: here a UTF-7 document built directly (parse refuses UTF-7).
+
+    In UTF-7, 'é ' is written '+AOk ' (the space ends the base64 run). Inserting 'a' after the 'é'
+    makes the encoder close the run with '-', which changes a byte before the inserted text.
+    """
+    text = "<configuration>\u00e9 </configuration>"
+    doc = _xmlfile.ConfigDoc("C:\\x\\web.config", text.encode("utf-7"), text, "utf-7", b"", None)
+    assert doc.data == b"<configuration>+AOk </configuration>"
+    with pytest.raises(ConfigError, match=r"^C:\\x\\web\.config: re-encoding the edited text as utf-7 would change bytes outside "
+                                          r"the edit; refusing to edit$"):
+        doc.encode(text.replace("\u00e9 ", "\u00e9a "))
+    assert doc.encode(text.replace("</configuration>", "<a/></configuration>")) == b"<configuration>+AOk <a/></configuration>"
+
+
+@pytest.mark.parametrize("edit", [lambda t: t.replace("InProc", "StateServer"), lambda t: t.replace("<system.web>", "<system.web><x/>"),
+                                  lambda t: t + "<!-- end -->", lambda t: "<!-- start -->" + t])
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252", "shift_jis"])
+def test_a_stateless_encoding_keeps_the_bytes_outside_any_edit(encoding, edit):
+    comment = {"utf-8": "\u00e9\u20ac\u65e5", "cp1252": "\u00e9\u20ac", "shift_jis": "\u65e5\u672c"}[encoding]
+    data = PLAIN.format(enc=encoding).replace("<system.web>", f"<!-- {comment} -->\r\n  <system.web>").encode(encoding)
+    doc = _xmlfile.parse("C:\\x\\web.config", data)
+    edited = doc.encode(edit(doc.text))
+    assert edited == edit(doc.text).encode(encoding)

@@ -4,9 +4,9 @@
 
 Private to the iis.aspnet collection's tests (found through ANSIBLE_ACTION_PLUGINS). Everything
 is the real action plugin; only the module executor is wrapped: just before the compare-and-swap
-``stat`` of the image file named by the host variable ``race_path``, it appends
-``race_bytes`` to that file (creating it when absent), as another writer on the host would
-between the run's read and its write.
+call (``iis.aspnet.image_file`` with ``op: swap``) that names the image file in the host variable
+``race_path``, it appends ``race_bytes`` to that file (creating it when absent), as another
+writer on the host would between the run's read and its write.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ class ActionModule(SessionStateAction):
     def _execute_module(self, module_name=None, module_args=None, *args, **kwargs):
         task_vars = kwargs.get("task_vars") or {}
         target = task_vars.get("race_path")
-        if (target and module_name == "ansible.builtin.stat" and (module_args or {}).get("get_checksum")
-                and module_args.get("path") == target and not getattr(self, "_raced", False)):
+        if (target and module_name == "iis.aspnet.image_file" and (module_args or {}).get("op") == "swap"
+                and any(item["path"] == target for item in module_args["files"]) and not getattr(self, "_raced", False)):
             self._raced = True
             with open(target, "ab") as handle:
                 handle.write(task_vars["race_bytes"].encode("utf-8"))
