@@ -7,7 +7,7 @@ import hashlib
 
 import pytest
 
-from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import ConfigError
+from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import ConfigError, OptionError
 from ansible_collections.iis.aspnet.plugins.plugin_utils._transport import ImageTransport
 
 ROOT = "/srv/image"
@@ -94,6 +94,22 @@ def test_unreadable_file_is_an_error_naming_it():
     transport = ImageTransport(FakePosix(denied=[path]).execute, FakePosix().put, ROOT)
     with pytest.raises(ConfigError, match="web.config: cannot be read: file is not readable"):
         transport.read("C:\\Windows\\Microsoft.NET\\Framework64\\v2.0.50727\\CONFIG\\web.config")
+
+
+@pytest.mark.parametrize("root", ["/srv/missing", "/srv/image/C/Windows/Microsoft.NET/Framework64/v2.0.50727/CONFIG/web.config"])
+def test_an_image_root_that_is_no_directory_is_named_not_taken_for_a_missing_install(root):
+    host = FakePosix()
+    transport = ImageTransport(host.execute, host.put, root)
+    with pytest.raises(OptionError, match=f"^image_root: {root} does not exist"):
+        transport.read("C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\Config\\web.config")
+    with pytest.raises(OptionError, match="^image_root: "):
+        transport.is_dir("C:\\Windows")
+
+
+def test_an_absent_file_in_an_existing_image_root_is_only_absent():
+    transport = ImageTransport(FakePosix().execute, FakePosix().put, ROOT)
+    assert transport.read("C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\Config\\web.config") is None
+    assert transport.is_dir("E:\\Sites") is False
 
 
 def test_backup_path_is_returned():
