@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -105,32 +106,39 @@ def mistakes(tmp_path_factory):
     done = subprocess.run([ANSIBLE_PLAYBOOK, "-i", str(work / "inventory.json"), str(work / "play.yml")],
                           env=ansible_env(work), capture_output=True, text=True, check=False, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
-    return json.loads((work / "results.json").read_text()), image, pristine
+    return Outcome(json.loads((work / "results.json").read_text()), image, pristine)
+
+
+@dataclass
+class Outcome:
+    results: dict
+    image: Path
+    pristine: dict
 
 
 @pytest.mark.parametrize("name", ["off_unquoted", "false_mode"])
 def test_an_unquoted_off_is_answered_with_how_to_quote_it(mistakes, name):
-    results, _, _ = mistakes
+    results = mistakes.results
     assert results[name]["failed"] and results[name]["msg"].startswith("mode: got the boolean False")
     assert QUOTE in results[name]["msg"]
 
 
 def test_the_role_passes_an_unquoted_off_to_the_module_which_says_to_quote_it(mistakes):
-    results, _, _ = mistakes
+    results = mistakes.results
     assert results["off_role"] is not None, "the role accepted an unquoted Off"
     assert QUOTE in results["off_role"]["msg"]
 
 
 @pytest.mark.parametrize("name", ["missing_root", "missing_root_info"])
 def test_a_missing_image_root_is_named_not_taken_for_a_missing_dotnet(mistakes, name):
-    results, image, _ = mistakes
+    results, image = mistakes.results, mistakes.image
     message = results[name]["msg"]
     assert results[name]["failed"] and message.startswith(f"image_root: {image}-typo does not exist"), message
     assert "not installed" not in message
 
 
 def test_site_accepts_the_config_path_the_info_module_returns(mistakes):
-    results, image, pristine = mistakes
+    results, image, pristine = mistakes.results, mistakes.image, mistakes.pristine
     assert results["shop_info"]["levels"][0]["config_path"] == "MACHINE/WEBROOT/APPHOST/Default Web Site/shop"
     written = results["by_config_path"]
     assert written["changed"] and [entry["path"] for entry in written["files"]] == [SHOP]
