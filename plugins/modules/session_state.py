@@ -36,10 +36,11 @@ description:
     result would hold a value the ASP.NET runtime rejects.
   - A file is written only if it still has the checksum it had when it was read (compare and swap).
 author:
-  - iis.aspnet maintainers (!UNKNOWN)
+  - iis.aspnet maintainers (@iis-aspnet)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
+  - iis.aspnet.action_group
 attributes:
   action:
     support: full

@@ -29,10 +29,11 @@ description:
     whatever the number of sites, with M(ansible.builtin.slurp) (on Windows hosts), or the builtin M(ansible.builtin.slurp),
     M(ansible.builtin.stat) and M(ansible.builtin.find) under O(image_root). It never writes.
 author:
-  - iis.aspnet maintainers (!UNKNOWN)
+  - iis.aspnet maintainers (@iis-aspnet)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
+  - iis.aspnet.action_group
   - iis.aspnet.read_only
 options:
   site:
