@@ -54,6 +54,7 @@ def error_case(task: str) -> str:
     """The JUnit test case of a failed task."""
     return f"task: {task}"
 
+
 _LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
 
 

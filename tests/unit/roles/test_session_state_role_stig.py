@@ -96,7 +96,8 @@ def test_the_audit_comes_before_any_write_and_the_remediation_after_the_sites():
 
 
 def test_the_audit_gets_what_the_run_writes():
-    (audit,) = _yaml("tasks", "stig_audit.yml")
+    (block,) = _yaml("tasks", "stig_audit.yml")
+    (audit,) = block["block"]
     assert audit["register"] == "session_state_result_stig"
     assert audit["iis.aspnet.session_state_stig"] == {
         "profile": "{{ session_state_profile }}",
@@ -105,6 +106,20 @@ def test_the_audit_gets_what_the_run_writes():
         "declared": "{{ __session_state_stig_declared }}",
         "image_root": "{{ session_state_image_root | default(omit) }}",
     }
+
+
+def test_only_an_audit_refused_for_a_contradiction_audits_the_host_as_it_is():
+    (block,) = _yaml("tasks", "stig_audit.yml")
+    stop, keep, audit = block["rescue"]
+    # Anything else fails the host again, with the audit's own message.
+    assert stop["ansible.builtin.fail"] == {"msg": "{{ ansible_failed_result.msg }}"}
+    assert "__session_state_stig_audit_only | default(false) | bool" in stop["when"]
+    assert "' contradicts the profile' in ansible_failed_result.msg" in stop["when"]
+    assert keep["ansible.builtin.set_fact"] == {"session_state_result_stig_refused": "{{ ansible_failed_result.msg }}"}
+    # The same audit without the declaration: server and declared left out.
+    assert audit["register"] == "session_state_result_stig"
+    assert audit["iis.aspnet.session_state_stig"] == {
+        key: value for key, value in block["block"][0]["iis.aspnet.session_state_stig"].items() if key not in ("server", "declared")}
 
 
 def test_the_remediation_writes_each_planned_site_then_audits_again_into_the_same_register():
