@@ -70,5 +70,5 @@ def test_the_ci_gate_fails_on_the_refused_value_too(runs):
     done, _report = outcome["gate"]
     assert done.returncode == 2, done.stdout + done.stderr
     assert outcome["gate_digests"] == pristine
-    assert f"web01: 2 finding(s) Open now: {OPEN} (the finding details say what fails and where); and the declaration " \
-           f"contradicts the profile: {REFUSAL}" in done.stdout
+    assert f"web01: 2 finding(s) Open now: {OPEN} (the finding details say what fails and where); declaration refused " \
+           f"(the inventory contradicts the profile): {REFUSAL}" in done.stdout
