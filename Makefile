@@ -1,10 +1,11 @@
 # Quality gates of the iis.aspnet collection.
 #
 #   make test         every gate, in order, from a bootstrapped .venv (ansible-core 2.19, Python 3.11)
-#   make test-matrix  unit tests and sanity under ansible-core 2.21 on Python 3.12 (.venv-2.21)
-#   make demo         the end-to-end demo (tools/demo.py)
+#   make test-matrix  unit tests, sanity and molecule under ansible-core 2.16 (Python 3.11, .venv-2.16)
+#                     and 2.21 (Python 3.12, .venv-2.21)
+#   make demo         the end-to-end demo (tools/demo.py), from its own small .venv-demo
 #
-# Needs only python3 (3.11) and make (and python3.12 for test-matrix). Everything the gates write
+# Needs only python3 (3.11) and make (and Python 3.11 and 3.12 for test-matrix). Everything the gates write
 # stays under the repository (.venv*/, build/, .ansible/, tests/output/): nothing goes to ~.
 
 SHELL := /bin/bash
@@ -41,6 +42,18 @@ EE_CONTEXT := $(BUILD)/ee
 GATES := units lint sanity docs changelog build molecule
 GATE_TIMES := $(BUILD)/gate-times.txt
 
+# The venv whose ansible-core names the sanity copy's ignore file: .venv, or in `make matrix-entry`
+# (one version of test-matrix) that version's venv.
+ifdef MATRIX_ENTRY
+ENTRY_VENV := $(ROOT)/.venv-$(MATRIX_ENTRY)
+ENTRY_BIN := $(ENTRY_VENV)/bin
+SANITY_PY := $(ENTRY_BIN)/python
+SANITY_STAMP := $(ENTRY_VENV)/.requirements.stamp
+else
+SANITY_PY := $(PY)
+SANITY_STAMP := $(STAMP)
+endif
+
 # Keep Ansible's and the tools' state out of ~.
 export ANSIBLE_HOME := $(BUILD)/ansible-home
 export ANSIBLE_LOCAL_TEMP := $(BUILD)/ansible-home/tmp
@@ -55,16 +68,16 @@ TOOL_ENV := PATH=$(BIN):$$PATH XDG_CACHE_HOME=$(BUILD)/cache XDG_CONFIG_HOME=$(B
 
 PLUGIN_TYPES := become cache callback connection filter inventory lookup modules strategy test vars
 
-.PHONY: help venv test $(GATES) ee changelog-release test-matrix venv-2.21 demo bench clean farm sanity-copy sanity-home ansible-test-units
+.PHONY: help venv test $(GATES) ee changelog-release test-matrix matrix-entry demo bench clean farm sanity-copy sanity-home ansible-test-units
 
 help:
 	@echo "make test        all gates in order: $(GATES)"
-	@echo "make demo        run tools/demo.py"
+	@echo "make demo        run tools/demo.py (its own venv: ansible-core and lxml only)"
 	@echo "make bench       run benchmarks/run.py"
 	@echo "make <gate>      one gate: $(GATES)"
 	@echo "make ee          ansible-builder create + checks of the context (part of build)"
 	@echo "make changelog-release   antsibull-changelog release for galaxy.yml's version (not a gate)"
-	@echo "make test-matrix unit tests and sanity under ansible-core 2.21, Python 3.12 (not a gate)"
+	@echo "make test-matrix unit tests, sanity, molecule under ansible-core 2.16 (Python 3.11) and 2.21 (3.12); not a gate"
 	@echo "make ansible-test-units   the unit tests under ansible-test units (not a gate)"
 	@echo "make venv        (re)bootstrap .venv from requirements/"
 	@echo "make clean       remove .venv, build/ and tool output"
@@ -107,7 +120,7 @@ lint: $(STAMP) farm
 	ANSIBLE_COLLECTIONS_PATH=$(FARM) $(TOOL_ENV) $(BIN)/ansible-lint --profile production --offline
 	$(BIN)/yamllint --strict .
 
-sanity-copy: $(STAMP)
+sanity-copy: $(SANITY_STAMP)
 	@rm -rf $(SANITY_ROOT)
 	@mkdir -p $(SANITY_COPY)
 	@git ls-files -z --cached --others --exclude-standard | \
@@ -116,12 +129,13 @@ sanity-copy: $(STAMP)
 		done | tar --null -T - -cf - | tar -xf - -C $(SANITY_COPY)
 	@# ansible-test lists files with git when it finds a .git: give the copy its own.
 	@git -C $(SANITY_COPY) init -q
-	@$(PY) tools/sanity_fixture_ignores.py $(SANITY_COPY) $(SANITY_FIXTURES)
+	@$(SANITY_PY) tools/sanity_fixture_ignores.py $(SANITY_COPY) $(SANITY_FIXTURES)
 
-# ansible-test's HOME: ansible-core 2.19 looks for get_pip_24_2.py, 2.21 for get_pip_25_2.py.
+# ansible-test's HOME: ansible-core 2.16 looks for get_pip_23_1_2.py, 2.19 for get_pip_24_2.py,
+# 2.21 for get_pip_25_2.py.
 sanity-home:
 	@mkdir -p $(SANITY_HOME)/.ansible/test/cache
-	@for v in 24_2 25_2; do cp tools/get_pip_standin.py $(SANITY_HOME)/.ansible/test/cache/get_pip_$$v.py; done
+	@for v in 23_1_2 24_2 25_2; do cp tools/get_pip_standin.py $(SANITY_HOME)/.ansible/test/cache/get_pip_$$v.py; done
 
 sanity: $(STAMP) sanity-copy sanity-home
 	cd $(SANITY_COPY) && HOME=$(SANITY_HOME) $(TOOL_ENV) \
@@ -222,47 +236,80 @@ molecule: $(STAMP) farm
 		$(TOOL_ENV) ANSIBLE_COLLECTIONS_PATH=$(FARM) $(BIN)/molecule test -s $$s; \
 	done
 
-# ---------------------------------------------------------------- ansible-core 2.21, Python 3.12
-# ansible-core 2.20+ needs Python 3.12. The interpreter: the newest pyenv 3.12 if any, else
-# python3.12 on PATH; override with `make test-matrix PYTHON312=/path/to/python3.12`.
-PYTHON312 ?= $(or $(lastword $(sort $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12))),$(shell command -v python3.12 2> /dev/null))
-VENV_221 := $(ROOT)/.venv-2.21
-PY_221 := $(VENV_221)/bin/python
-STAMP_221 := $(VENV_221)/.requirements.stamp
+# ---------------------------------------------------------------- ansible-core matrix
+# The oldest and the newest ansible-core that meta/runtime.yml admits, each on the Python it
+# needs (2.20+ does not run on 3.11), each in its own venv (.venv-<version>) installed from
+# requirements/constraints-<version>.txt. The interpreters: the newest pyenv 3.11 / 3.12 if any,
+# else python3.11 / python3.12 on PATH; override with PYTHON311=... or PYTHON312=...
+MATRIX := 2.16 2.21
+# Every scenario runs under both versions (default and drift at least: the issue's floor).
+MATRIX_SCENARIOS ?= default drift sites stig fleet hostile
+find_python = $(or $(lastword $(sort $(wildcard $(HOME)/.pyenv/versions/$(1).*/bin/python$(1)))),$(shell command -v python$(1) 2> /dev/null))
+PYTHON311 ?= $(call find_python,3.11)
+PYTHON312 ?= $(call find_python,3.12)
+MATRIX_PYVER_2.16 := 3.11
+MATRIX_PYVER_2.21 := 3.12
+MATRIX_PYTHON_2.16 = $(PYTHON311)
+MATRIX_PYTHON_2.21 = $(PYTHON312)
 MATRIX_TIMES := $(BUILD)/test-matrix-times.txt
 
-$(STAMP_221): requirements/constraints-2.21.txt
-	@if [ -z "$(PYTHON312)" ] || ! "$(PYTHON312)" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' 2> /dev/null; then \
-		echo "test-matrix: needs Python 3.12 (ansible-core 2.21 does not run on 3.11), '$(PYTHON312)' is not one."; \
-		echo "Install it (for example: pyenv install 3.12) or pass PYTHON312=/path/to/python3.12."; exit 1; fi
-	@test -x $(PY_221) || $(PYTHON312) -m venv $(VENV_221)
-	$(PY_221) -m pip install --quiet -r requirements/constraints-2.21.txt 2>&1 | \
+$(ROOT)/.venv-%/.requirements.stamp: requirements/constraints-%.txt
+	@python="$(MATRIX_PYTHON_$*)"; want="$(MATRIX_PYVER_$*)"; \
+	if [ -z "$$python" ] || [ "$$("$$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2> /dev/null)" != "$$want" ]; then \
+		echo "test-matrix: ansible-core $* runs here on Python $$want, and '$$python' is not one."; \
+		echo "Install it (for example: pyenv install $$want) or pass PYTHON$${want/./}=/path/to/python$$want."; exit 1; fi; \
+	test -x $(ROOT)/.venv-$*/bin/python || "$$python" -m venv $(ROOT)/.venv-$*
+	$(ROOT)/.venv-$*/bin/python -m pip install --quiet -r requirements/constraints-$*.txt 2>&1 | \
 		{ grep -v "is ignored: it is neither a file nor a directory" || true; }
 	@touch $@
 
-venv-2.21: $(STAMP_221)
+venv-%: $(ROOT)/.venv-%/.requirements.stamp
+	@:
 
-# Not a gate (see docs/development.md for its cost): the unit tests and ansible-test sanity under
-# ansible-core 2.21, from .venv-2.21, on the same kind of sanity copy as `make sanity`.
-test-matrix: $(STAMP_221) sanity-copy sanity-home
-	@mkdir -p $(BUILD); : > $(MATRIX_TIMES)
-	@$(PY_221) -c 'import platform, ansible.release as r; print(f"=== test-matrix: ansible-core {r.__version__}, Python {platform.python_version()}")'
+# Not a gate (see docs/development.md for its cost): under each version of MATRIX, the unit
+# tests, ansible-test sanity (on its own sanity copy) and the molecule scenarios. Both versions
+# run even when the first fails; the run fails when either did.
+test-matrix:
+	@mkdir -p $(BUILD); : > $(MATRIX_TIMES); failed=""; \
+	for version in $(MATRIX); do \
+		$(MAKE) matrix-entry MATRIX_ENTRY=$$version || failed="$$failed $$version"; \
+	done; \
+	echo "=== test-matrix wall time:"; cat $(MATRIX_TIMES); \
+	if [ -n "$$failed" ]; then echo "=== test-matrix FAILED under ansible-core$$failed"; exit 1; fi; \
+	echo "=== test-matrix passed under ansible-core $(MATRIX)"
+
+# One version of the matrix (make matrix-entry MATRIX_ENTRY=2.16): each step's wall time is kept.
+matrix-entry: $(SANITY_STAMP) sanity-copy sanity-home farm
+	@$(ENTRY_BIN)/python -c 'import platform, ansible.release as r; print(f"=== test-matrix: ansible-core {r.__version__}, Python {platform.python_version()}")'
+	@start=$$(date +%s); $(ENTRY_BIN)/python -m pytest tests/unit -q -p no:cacheprovider; \
+	printf '%-24s %4d s\n' "units-$(MATRIX_ENTRY)" $$(( $$(date +%s) - start )) >> $(MATRIX_TIMES)
 	@start=$$(date +%s); \
-	$(PY_221) -m pytest tests/unit -q -p no:cacheprovider; \
-	printf '%-16s %4d s\n' "units-2.21" $$(( $$(date +%s) - start )) >> $(MATRIX_TIMES)
-	@# sanity-copy wrote the fixture ignores for 2.19; ansible-test 2.21 reads ignore-2.21.txt.
-	@$(PY_221) tools/sanity_fixture_ignores.py $(SANITY_COPY) $(SANITY_FIXTURES)
-	@start=$$(date +%s); \
-	cd $(SANITY_COPY) && HOME=$(SANITY_HOME) PATH=$(VENV_221)/bin:$$PATH XDG_CACHE_HOME=$(BUILD)/cache \
-		$(VENV_221)/bin/ansible-test sanity --venv --color no --python 3.12; \
-	printf '%-16s %4d s\n' "sanity-2.21" $$(( $$(date +%s) - start )) >> $(MATRIX_TIMES)
+	cd $(SANITY_COPY) && HOME=$(SANITY_HOME) PATH=$(ENTRY_BIN):$$PATH XDG_CACHE_HOME=$(BUILD)/cache \
+		$(ENTRY_BIN)/ansible-test sanity --venv --color no --python $(MATRIX_PYVER_$(MATRIX_ENTRY)); \
+	printf '%-24s %4d s\n' "sanity-$(MATRIX_ENTRY)" $$(( $$(date +%s) - start )) >> $(MATRIX_TIMES)
 	@rm -rf $(SANITY_ROOT)
-	@echo "=== test-matrix passed (ansible-core 2.21, Python 3.12); wall time:"; cat $(MATRIX_TIMES)
+	@for s in $(MATRIX_SCENARIOS); do \
+		echo "=== molecule scenario: $$s (ansible-core $(MATRIX_ENTRY))"; start=$$(date +%s); \
+		PATH=$(ENTRY_BIN):$$PATH XDG_CACHE_HOME=$(BUILD)/cache XDG_CONFIG_HOME=$(BUILD)/config \
+			ANSIBLE_COLLECTIONS_PATH=$(FARM) $(ENTRY_BIN)/molecule test -s $$s; \
+		printf '%-24s %4d s\n' "molecule-$$s-$(MATRIX_ENTRY)" $$(( $$(date +%s) - start )) >> $(MATRIX_TIMES); \
+	done
 
 # ---------------------------------------------------------------- demo, benchmarks
-demo: $(STAMP) farm
-	@if [ -f tools/demo.py ]; then $(PY) tools/demo.py; \
-	else echo "demo: tools/demo.py does not exist yet"; fi
+# The demo needs only what a user's controller needs (requirements/runtime.txt: ansible-core and
+# lxml, pinned by constraints.txt), in a venv of its own: it starts without the full .venv.
+# DEMO_STARTED lets tools/demo.py say how long after `make demo` its first result came.
+DEMO_VENV := $(ROOT)/.venv-demo
+DEMO_STAMP := $(DEMO_VENV)/.requirements.stamp
+
+$(DEMO_STAMP): requirements/runtime.txt requirements/constraints.txt
+	@test -x $(DEMO_VENV)/bin/python || $(PYTHON) -m venv $(DEMO_VENV)
+	$(DEMO_VENV)/bin/python -m pip install --quiet -c requirements/constraints.txt -r requirements/runtime.txt 2>&1 | \
+		{ grep -v "is ignored: it is neither a file nor a directory" || true; }
+	@touch $@
+
+demo:
+	@export DEMO_STARTED=$$(date +%s.%N); $(MAKE) $(DEMO_STAMP) && $(DEMO_VENV)/bin/python tools/demo.py
 
 # Benchmarks only: their extra packages (requirements/bench.txt) stay out of the gates' venv stamp.
 bench: $(STAMP) farm
@@ -271,5 +318,5 @@ bench: $(STAMP) farm
 	else echo "bench: benchmarks/run.py does not exist yet"; fi
 
 clean:
-	rm -rf $(VENV) $(VENV_221) $(BUILD) tests/output .ansible .pytest_cache .hypothesis benchmarks/output
+	rm -rf $(VENV) $(DEMO_VENV) $(foreach version,$(MATRIX),$(ROOT)/.venv-$(version)) $(BUILD) tests/output .ansible .pytest_cache .hypothesis benchmarks/output
 	find . -name __pycache__ -type d -prune -not -path './.git/*' -exec rm -rf {} +

@@ -63,6 +63,7 @@ REQUIRED = (
     "MANIFEST.json",
     "FILES.json",
     "README.md",
+    "LICENSE",
     "meta/runtime.yml",
     "meta/execution-environment.yml",
     "meta/requirements.txt",
@@ -95,10 +96,26 @@ def check(tarball: Path) -> list[str]:
     ]
     problems += [f"{m.name}: absolute or parent path" for m in members if m.name.startswith("/") or ".." in m.name.split("/")]
     problems += [f"{need}: missing" for need in REQUIRED if need not in names]
+    problems += license_problems(tarball, names)
     files = [m for m in members if m.isfile()]
     print(f"{tarball.name}: {tarball.stat().st_size / 1024:.0f} KiB, {len(files)} files "
           f"({sum(m.size for m in files) / 1024:.0f} KiB unpacked)")
     return problems
+
+
+# galaxy.yml declares GPL-3.0-or-later: the tarball must carry that licence's full text.
+LICENSE_MARKERS = ("GNU GENERAL PUBLIC LICENSE", "Version 3, 29 June 2007", "END OF TERMS AND CONDITIONS",
+                   "How to Apply These Terms to Your New Programs")
+
+
+def license_problems(tarball: Path, names: set[str]) -> list[str]:
+    """The LICENSE member must be the full GPL version 3 text (not a stub naming it)."""
+    if "LICENSE" not in names:
+        return []
+    with tarfile.open(tarball) as tar:
+        text = tar.extractfile("LICENSE").read().decode("utf-8", "replace")
+    missing = [marker for marker in LICENSE_MARKERS if marker not in text]
+    return [f"LICENSE: not the full GPL-3.0 text (lacks {missing[0]!r})"] if missing else []
 
 
 def planted(scratch: Path, galaxy: str) -> list[str]:

@@ -24,12 +24,15 @@ description:
     (C(drift-report.md)), JUnit XML (C(drift-report.xml)) and STIG Viewer checklists (C(checklists/*.ckl)), as
     O(formats) asks. In the JUnit file each host is a test suite and each file a test case; drift is a failure listing
     the attribute lines, a failed task or an unreachable host an error, a file in line a pass; each STIG rule and
-    target is a test case too, an open finding a failure, a V(Not_Applicable) one skipped.
+    target is a test case too, an open finding a failure, a V(Not_Applicable) one skipped. The file follows the JUnit
+    schema of Jenkins' xunit plugin; each suite carries its C(timestamp) (when the host's first task started, UTC) and
+    C(time) (the seconds its session_state and STIG tasks took), each test case its share of the time of the task that
+    reported it, and C(testsuites) the run's wall time.
   - Works beside any stdout callback. Values arrive masked from the module and every text is masked again
     (passwords in connection strings become C(********)); the module's C(diff) is never read.
 version_added: 0.1.0
 author:
-  - iis.aspnet maintainers (!UNKNOWN)
+  - iis.aspnet maintainers (@iis-aspnet)
 requirements:
   - Enabled in C(callbacks_enabled) (or E(ANSIBLE_CALLBACKS_ENABLED)) as C(iis.aspnet.drift_report).
 options:
@@ -38,9 +41,10 @@ options:
       - Directory that receives the report files; created when missing. Files are written only when it is set.
       - Existing report files in it are replaced (a report file that is a symbolic link is replaced by the file, never
         written through).
+      - It is created when the run starts, so a path that cannot be a directory fails the run at once.
       - Every file stays inside this directory, which may itself be a symbolic link. A C(checklists) folder that is a
-        symbolic link leading outside it is refused with a warning naming it and where it leads, and no report file is
-        written.
+        symbolic link leading outside it is refused before any report file is written, and the run fails naming it
+        and where it leads.
     type: path
     env:
       - name: IIS_ASPNET_DRIFT_REPORT_DIR
@@ -49,15 +53,18 @@ options:
         key: output_dir
   formats:
     description:
-      - Which report files to write into O(output_dir).
+      - Which report files to write into O(output_dir), any of V(json), V(markdown), V(junit) and V(ckl).
       - V(ckl) writes one STIG Viewer 2 checklist per host, STIG and site into C(checklists/) below O(output_dir), named
         C(<host>_<stig_id>.ckl) for the server STIG and C(<host>_<stig_id>_<site>.ckl) for the site STIG (characters
         other than letters, digits, C(.), C(_) and C(-) become C(_)). It writes nothing, and makes no directory, when the
         run has no M(iis.aspnet.session_state_stig) result, which is why it is in the default.
       - An empty list writes none (the table is still printed).
+      - Any other value (a typo such as V(md)) stops the run before its first play, with a message naming it and exit
+        status 5, as an invalid Ansible option does; so does an O(output_dir) that cannot be made a directory. A report
+        that cannot be written at the end also makes the run exit non-zero (status 1), so a CI gate never passes on a
+        report that does not exist.
     type: list
     elements: str
-    choices: [json, markdown, junit, ckl]
     default: [json, markdown, junit, ckl]
     env:
       - name: IIS_ASPNET_DRIFT_REPORT_FORMATS
@@ -95,11 +102,18 @@ EXAMPLES = r"""
 """
 
 import os
+import time
 from collections.abc import Mapping
 
+from ansible.errors import AnsibleError
 from ansible.plugins.callback import CallbackBase
 
 from ansible_collections.iis.aspnet.plugins.plugin_utils import _drift
+
+
+# Exit statuses: an invalid option, as Ansible's own (AnsibleOptionsError); a report that could not be written.
+OPTIONS_ERROR = 5
+WRITE_ERROR = 1
 
 
 class CallbackModule(CallbackBase):
@@ -112,10 +126,42 @@ class CallbackModule(CallbackBase):
         super().__init__(display=display)
         self._collector = _drift.Collector()
         self._playbook = None
+        self._started = time.time()
+        self._task_starts = {}  # (host, task uuid) -> epoch seconds
+
+    def set_options(self, task_keys=None, var_options=None, direct=None):
+        """Ansible's own check of the options, then ours; a bad value stops the run instead of the report."""
+        try:
+            super().set_options(task_keys=task_keys, var_options=var_options, direct=direct)
+        except AnsibleError as exc:
+            self._stop(OPTIONS_ERROR, str(exc))
+        unknown = [fmt for fmt in self.get_option("formats") or [] if fmt not in _drift.FORMATS]
+        if unknown:
+            self._stop(OPTIONS_ERROR, f"unknown report format {', '.join(map(repr, unknown))} in formats "
+                                      f"(IIS_ASPNET_DRIFT_REPORT_FORMATS, or formats in [callback_iis_aspnet_drift_report]); "
+                                      f"the formats are {', '.join(_drift.FORMATS)}")
+        directory = self.get_option("output_dir")
+        if directory and self.get_option("formats"):
+            try:
+                os.makedirs(directory, exist_ok=True)
+            except OSError as exc:
+                self._stop(OPTIONS_ERROR, f"output_dir {directory} cannot be a directory for the reports: {exc}")
+
+    def _stop(self, status: int, message: str):
+        """End ansible-playbook with ``status``: Ansible turns any exception of a callback into a warning."""
+        self._display.error(f"{self.CALLBACK_NAME}: {message}; no report would be written, so the run stops here.",
+                            wrap_text=False)
+        raise SystemExit(status)
 
     def v2_playbook_on_start(self, playbook):
         name = getattr(playbook, "_file_name", None)
         self._playbook = os.path.basename(name) if isinstance(name, str) else None
+        self._started = time.time()
+
+    def v2_runner_on_start(self, host, task):
+        when = time.time()
+        self._task_starts[(str(host.get_name()), getattr(task, "_uuid", None))] = when
+        self._collector.add_start(str(host.get_name()), when)
 
     def v2_runner_on_ok(self, result):
         self._collector.add_identity(_host(result), *_drift.identity(_result(result).get("ansible_facts"), _address(result)))
@@ -138,18 +184,26 @@ class CallbackModule(CallbackBase):
         formats = self.get_option("formats") or []
         if directory and formats:
             try:
-                written = _drift.write_reports(records, directory, formats, self._playbook)
+                written = _drift.write_reports(records, directory, formats, self._playbook, self._started,
+                                               time.time() - self._started)
             except (OSError, _drift.UnsafeOutput) as exc:
-                self._display.warning(f"drift_report: cannot write the report into {directory}: {exc}")
-                return
+                self._display.error(f"{self.CALLBACK_NAME}: cannot write the report into {directory}: {exc}", wrap_text=False)
+                raise SystemExit(WRITE_ERROR) from exc
             self._display.display("drift report written: " + _drift.written_line(written))
 
     def _collect(self, result, failed):
         kind = _kind(result)
+        duration = self._duration(result)
         if kind == "session_state":
-            self._collector.add_result(_host(result), _task_name(result), _result(result), failed=failed, check_mode=_check_mode(result))
+            self._collector.add_result(_host(result), _task_name(result), _result(result), failed=failed,
+                                       check_mode=_check_mode(result), duration=duration)
         elif kind == "stig":
-            self._collector.add_stig(_host(result), _task_name(result), _result(result), failed=failed)
+            self._collector.add_stig(_host(result), _task_name(result), _result(result), failed=failed, duration=duration)
+
+    def _duration(self, result) -> float:
+        """Seconds from the task's start on the host to its result (0 when the start was not seen)."""
+        started = self._task_starts.pop((_host(result), getattr(getattr(result, "_task", None), "_uuid", None)), None)
+        return max(time.time() - started, 0.0) if isinstance(started, float) else 0.0
 
 
 def _kind(result) -> str | None:

@@ -41,10 +41,11 @@ description:
     what was read. On Windows hosts the compare (M(ansible.windows.win_stat)) and the write (M(ansible.windows.win_copy))
     are two calls, so another writer may still slip in between them (see the Windows guide).
 author:
-  - iis.aspnet maintainers (!UNKNOWN)
+  - iis.aspnet maintainers (@iis-aspnet)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
+  - iis.aspnet.action_group
 attributes:
   action:
     support: full
@@ -89,9 +90,10 @@ options:
   site:
     description:
       - 'IIS configuration path below APPHOST, such as V(Default Web Site) or V(Default Web Site/shop).
-        Without it the settings apply at server level. With O(commit=MACHINE) or O(commit=WEBROOT) they
-        are written inside a C(<location path>) of that file. It must name a site or an application: ASP.NET
-        allows session state only down to application level.'
+        The C(config_path) that M(iis.aspnet.session_state_info) returns (V(MACHINE/WEBROOT/APPHOST/Default
+        Web Site/shop)) is accepted too. Without it the settings apply at server level. With O(commit=MACHINE)
+        or O(commit=WEBROOT) they are written inside a C(<location path>) of that file. It must name a
+        site or an application: ASP.NET allows session state only down to application level.'
     type: str
   framework_version:
     description:
@@ -105,14 +107,12 @@ options:
     default: v4.0
   bitness:
     description:
-      - 'Which Framework trees O(commit=MACHINE) and O(commit=WEBROOT) edit: V(64) (C(Framework64)) and
-        V(32) (C(Framework)); 32-bit application pools read the 32-bit tree. A tree that is absent is
-        skipped with a warning when this option is left at its default, and is an error when it is given.'
+      - Which Framework trees O(commit=MACHINE) and O(commit=WEBROOT) edit, one or both of V(64) (C(Framework64))
+        and V(32) (C(Framework)); 32-bit application pools read the 32-bit tree. A tree that is absent
+        is skipped with a warning when this option is left at its default, and is an error when it is
+        given.
     type: list
     elements: int
-    choices:
-      - 64
-      - 32
     default:
       - 64
       - 32
@@ -123,13 +123,7 @@ options:
         in the ASP.NET State Service (C(aspnet_state)), V(SQLServer) in a SQL Server database, V(Custom)
         in the store of the provider named by O(custom_provider). Exact case. Quote V(''Off'') in YAML:
         unquoted it reads as a boolean. The role defaults it to V(InProc); the schema default is V(InProc).'
-    type: str
-    choices:
-      - 'Off'
-      - InProc
-      - StateServer
-      - SQLServer
-      - Custom
+    type: raw
   timeout:
     description:
       - 'Minutes a session may stay idle before it is abandoned (C(timeout)): an integer of at least 1,

@@ -32,10 +32,11 @@ description:
     whatever the number of sites, with M(ansible.builtin.slurp) (on Windows hosts), or M(iis.aspnet.image_file) under
     O(image_root), which keeps every path inside its drive folder and refuses special files. It never writes.
 author:
-  - iis.aspnet maintainers (!UNKNOWN)
+  - iis.aspnet maintainers (@iis-aspnet)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
+  - iis.aspnet.action_group
   - iis.aspnet.read_only
 options:
   site:

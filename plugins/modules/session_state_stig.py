@@ -24,10 +24,11 @@ description:
   - Read-only. It reads each file once per host, like M(iis.aspnet.session_state_info), and queries no service (no rule
     looks at it). The callback P(iis.aspnet.drift_report#callback) turns its results into the report and STIG Viewer checklists.
 author:
-  - iis.aspnet maintainers (!UNKNOWN)
+  - iis.aspnet maintainers (@iis-aspnet)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
+  - iis.aspnet.action_group
   - iis.aspnet.read_only
 options:
   profile:

@@ -22,6 +22,7 @@ import json
 import os
 import re
 import tempfile
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -46,6 +47,14 @@ ABSENT = "(absent)"
 INHERITED = "(inherited)"  # a revert removes the setting: the level above governs
 SERVICE_DIFFERS = "(differs)"
 HIDDEN = "(hidden by no_log)"
+# JUnit: the time of a host's STIG audits, shared among the rule cases of its last audit.
+STIG_CASES = "(stig audit)"
+
+
+def error_case(task: str) -> str:
+    """The JUnit test case of a failed task."""
+    return f"task: {task}"
+
 
 _LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
 
@@ -162,6 +171,19 @@ class HostRecord:
     declared: bool = False  # a session_state task succeeded on the host
     fqdn: str = ""  # from facts or the inventory, for the checklists' ASSET
     ip: str = ""
+    started: float | None = None  # epoch seconds: the first task of the run that started on the host
+    time: float = 0.0  # seconds spent in the host's session_state and STIG tasks
+    case_times: dict[str, float] = field(default_factory=dict)  # JUnit test case -> its share of those seconds
+
+    def timed(self, duration: float, cases: list[str]) -> None:
+        """One task took ``duration`` on the host: each test case it reported gets an equal share."""
+        self.time += duration
+        unique = list(dict.fromkeys(cases))
+        for case in unique:
+            self.case_times[case] = self.case_times.get(case, 0.0) + duration / len(unique)
+
+    def case_time(self, case: str) -> float:
+        return self.case_times.get(case, 0.0)
 
     @property
     def status(self) -> str:
@@ -208,27 +230,53 @@ class Collector:
         self._hosts: dict[str, HostRecord] = {}
         self._blocked: dict[str, tuple[str, str]] = {}
         self._identity: dict[str, dict[str, str]] = {}
+        self._started: dict[str, float] = {}
 
     def _record(self, host: str) -> HostRecord:
         host = clean(host)
         return self._hosts.setdefault(host, HostRecord(host))
 
-    def add_result(self, host: str, task: str, result: dict, failed: bool = False, check_mode: bool = False) -> None:
-        """One session_state result (a loop's results are taken item by item)."""
+    def add_result(self, host: str, task: str, result: dict, failed: bool = False, check_mode: bool = False,
+                   duration: float = 0.0) -> None:
+        """One session_state result (a loop's results are taken item by item) and the seconds its task took."""
+        paths: dict[str, None] = {}
+        errors = self._error_count(host)
         for item in self._successes(host, task, result, failed, "files"):
             self._session_state(self._record(host), task, item, check_mode)
+            paths.update(dict.fromkeys(clean(entry.get("path", "")) for entry in _dicts(item.get("files"))))
+        self._timed(host, duration, [path for path in paths if path] + self._new_error_cases(host, errors))
 
-    def add_stig(self, host: str, task: str, result: dict, failed: bool = False) -> None:
+    def add_stig(self, host: str, task: str, result: dict, failed: bool = False, duration: float = 0.0) -> None:
         """One session_state_stig result: the last one of a host wins (a rollout audits before and after).
 
         A failed audit is an error and forgets the host's earlier audit: its findings may no longer
         describe the host, and a checklist must not say otherwise.
         """
+        errors = self._error_count(host)
         taken = self._successes(host, task, result, failed, "findings")
         if taken:
             self._record(host).stig = stig_audit(task, taken[-1])
         elif failed or (isinstance(result, dict) and (result.get("failed") or result.get("unreachable"))):
             self._record(host).stig = None
+        self._timed(host, duration, ([STIG_CASES] if taken else []) + self._new_error_cases(host, errors))
+
+    def add_start(self, host: str, when: float) -> None:
+        """A task started on ``host`` at ``when`` (epoch seconds): the first one dates the host's test suite."""
+        self._started.setdefault(clean(host), when)
+
+    def _error_count(self, host: str) -> int:
+        record = self._hosts.get(clean(host))
+        return len(record.errors) if record is not None else 0
+
+    def _new_error_cases(self, host: str, before: int) -> list[str]:
+        record = self._hosts.get(clean(host))
+        return [error_case(task) for task, _message in record.errors[before:]] if record is not None else []
+
+    def _timed(self, host: str, duration: float, cases: list[str]) -> None:
+        """Count a task's time for a host it reported on, shared among the test cases it reported."""
+        record = self._hosts.get(clean(host))
+        if record is not None:
+            record.timed(duration, cases)
 
     def _successes(self, host: str, task: str, result: object, failed: bool, payload: str) -> list[dict]:
         """The results of one task that succeeded (a loop's items one by one); failures are recorded as errors."""
@@ -294,6 +342,7 @@ class Collector:
         for record in records:
             known = self._identity.get(record.host, {})
             record.fqdn, record.ip = known.get("fqdn", ""), known.get("ip", "")
+            record.started = self._started.get(record.host)
         return sorted(records, key=lambda record: (STATUS_ORDER.index(record.status), record.host))
 
 
@@ -528,40 +577,24 @@ def _md_code(text: str) -> str:
 # JUnit XML
 
 
-def render_junit(records: list[HostRecord]) -> bytes:
-    """JUnit XML: a suite per host, a test case per file (drift = failure) and per STIG rule and target, errors as errors."""
+def render_junit(records: list[HostRecord], started: float | None = None, elapsed: float | None = None) -> bytes:
+    """JUnit XML: a suite per host, a test case per file (drift = failure) and per STIG rule and target, errors as errors.
+
+    It validates against the JUnit schema of Jenkins' xunit plugin (junit-10.xsd): counts and
+    ``time`` on ``<testsuites>`` (no ``skipped`` there), counts, ``skipped``, ``time`` and
+    ``timestamp`` on each ``<testsuite>``. ``started`` (epoch seconds) dates the run and the hosts
+    without a start of their own; ``elapsed`` is the run's wall time (else the sum of the hosts').
+    """
+    started = time.time() if started is None else started
     root = ET.Element("testsuites", name=GENERATOR)
     totals = dict.fromkeys(_COUNTS, 0)
     for record in records:
-        suite = ET.SubElement(root, "testsuite", name=_xml(record.host))
-        counts = dict.fromkeys(_COUNTS, 0)
-        for path in record.paths():
-            case = _case(suite, record.host, path, counts)
-            drift = [diff for diff in record.by_path(path) if not diff.applied]
-            applied = [diff for diff in record.by_path(path) if diff.applied]
-            if drift:
-                failure = ET.SubElement(case, "failure", type="drift", message=_xml(f"{len(drift)} setting(s) would change"))
-                failure.text = "\n".join(_xml(diff.line()) for diff in drift)
-                counts["failures"] += 1
-            if applied:
-                ET.SubElement(case, "system-out").text = "\n".join(_xml(f"changed {diff.line()}") for diff in applied)
-        for finding in record.stig.findings if record.stig is not None else []:
-            _stig_case(suite, record.host, finding, counts)
-        for task, message in record.errors:
-            case = _case(suite, record.host, f"task: {task}", counts)
-            ET.SubElement(case, "error", type="error", message=_xml(message)).text = _xml(message)
-            counts["errors"] += 1
-        if record.unreachable is not None:
-            case = _case(suite, record.host, "connection", counts)
-            ET.SubElement(case, "error", type="unreachable", message=_xml(record.unreachable)).text = _xml(record.unreachable)
-            counts["errors"] += 1
-        if counts["tests"] == 0:
-            _case(suite, record.host, "session_state", counts)
-        for key, value in counts.items():
-            suite.set(key, str(value))
-            totals[key] += value
-    for key, value in totals.items():
-        root.set(key, str(value))
+        suite = _suite(root, record, started)
+        for key in _COUNTS:
+            totals[key] += int(suite.get(key))
+    for key in _COUNTS[:3]:  # the schema has no skipped on <testsuites>
+        root.set(key, str(totals[key]))
+    root.set("time", _seconds(sum(record.time for record in records) if elapsed is None else elapsed))
     ET.indent(root)
     buffer = io.BytesIO()
     ET.ElementTree(root).write(buffer, encoding="utf-8", xml_declaration=True)
@@ -571,9 +604,47 @@ def render_junit(records: list[HostRecord]) -> bytes:
 _COUNTS = ("tests", "failures", "errors", "skipped")
 
 
-def _stig_case(suite: ET.Element, host: str, finding: dict, counts: dict[str, int]) -> None:
+def _suite(root: ET.Element, record: HostRecord, started: float) -> ET.Element:
+    """One host's test suite, with its counts, time and timestamp."""
+    suite = ET.SubElement(root, "testsuite", name=_xml(record.host))
+    counts = dict.fromkeys(_COUNTS, 0)
+    for path in record.paths():
+        _file_case(_case(suite, record, path, counts), record.by_path(path), counts)
+    findings = record.stig.findings if record.stig is not None else []
+    for finding in findings:
+        _stig_case(suite, record, finding, counts, record.case_time(STIG_CASES) / len(findings))
+    for task, message in record.errors:
+        case = _case(suite, record, error_case(task), counts)
+        ET.SubElement(case, "error", type="error", message=_xml(message)).text = _xml(message)
+        counts["errors"] += 1
+    if record.unreachable is not None:
+        case = _case(suite, record, "connection", counts)
+        ET.SubElement(case, "error", type="unreachable", message=_xml(record.unreachable)).text = _xml(record.unreachable)
+        counts["errors"] += 1
+    if counts["tests"] == 0:
+        _case(suite, record, "session_state", counts)
+    for key, value in counts.items():
+        suite.set(key, str(value))
+    suite.set("time", _seconds(record.time))
+    suite.set("timestamp", _timestamp(started if record.started is None else record.started))
+    return suite
+
+
+def _file_case(case: ET.Element, differences: list[Difference], counts: dict[str, int]) -> None:
+    """A file: what would change fails the case; what the run changed is its output."""
+    drift = [diff for diff in differences if not diff.applied]
+    applied = [diff for diff in differences if diff.applied]
+    if drift:
+        failure = ET.SubElement(case, "failure", type="drift", message=_xml(f"{len(drift)} setting(s) would change"))
+        failure.text = "\n".join(_xml(diff.line()) for diff in drift)
+        counts["failures"] += 1
+    if applied:
+        ET.SubElement(case, "system-out").text = "\n".join(_xml(f"changed {diff.line()}") for diff in applied)
+
+
+def _stig_case(suite: ET.Element, record: HostRecord, finding: dict, counts: dict[str, int], seconds: float) -> None:
     """A STIG rule on one target: Open fails (with the details), Not_Applicable is skipped (with the exception)."""
-    case = _case(suite, host, f"STIG {finding['vuln_id']} {finding['rule_id']} {_site(finding)}", counts)
+    case = _case(suite, record, f"STIG {finding['vuln_id']} {finding['rule_id']} {_site(finding)}", counts, seconds)
     if finding["status"] == _stig.OPEN:
         failure = ET.SubElement(case, "failure", type="stig", message=_xml(f"{finding['vuln_id']} Open: {_first_failing(finding)}"))
         failure.text = _ckl.xml_safe(finding.get("finding_details") or "")
@@ -583,9 +654,21 @@ def _stig_case(suite: ET.Element, host: str, finding: dict, counts: dict[str, in
         counts["skipped"] += 1
 
 
-def _case(suite: ET.Element, host: str, name: str, counts: dict[str, int]) -> ET.Element:
+def _case(suite: ET.Element, record: HostRecord, name: str, counts: dict[str, int], seconds: float | None = None) -> ET.Element:
+    """A test case; its time is its share of the time of the tasks that reported it."""
     counts["tests"] += 1
-    return ET.SubElement(suite, "testcase", classname=_xml(host), name=_xml(name))
+    return ET.SubElement(suite, "testcase", classname=_xml(record.host), name=_xml(name),
+                         time=_seconds(record.case_time(name) if seconds is None else seconds))
+
+
+def _seconds(value: float) -> str:
+    """Seconds as the schema's SUREFIRE_TIME wants them: digits, at most three decimals."""
+    return f"{max(value, 0.0):.3f}"
+
+
+def _timestamp(epoch: float) -> str:
+    """ISO 8601 in UTC without a zone suffix, as JUnit writers (Ant, Surefire) write ``timestamp``."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(epoch))
 
 
 def _xml(text: str) -> str:
@@ -596,14 +679,15 @@ def _xml(text: str) -> str:
 # Files
 
 
-def render(records: list[HostRecord], fmt: str, playbook: str | None = None) -> bytes:
-    """One report file's bytes (ckl is not one file: see ``write_checklists``)."""
+def render(records: list[HostRecord], fmt: str, playbook: str | None = None, started: float | None = None,
+           elapsed: float | None = None) -> bytes:
+    """One report file's bytes (ckl is not one file: see ``write_checklists``); the run's start and wall time date JUnit."""
     if fmt == "json":
         return render_json(records, playbook).encode("utf-8")
     if fmt == "markdown":
         return render_markdown(records, playbook).encode("utf-8")
     if fmt == "junit":
-        return render_junit(records)
+        return render_junit(records, started, elapsed)
     raise ValueError(f"unknown report format {fmt!r}; known: {', '.join(FORMATS)}")
 
 
@@ -611,7 +695,8 @@ class UnsafeOutput(Exception):
     """A path under the output directory that leads outside it: nothing is written there."""
 
 
-def write_reports(records: list[HostRecord], directory: str, formats: list[str], playbook: str | None = None) -> list[str]:
+def write_reports(records: list[HostRecord], directory: str, formats: list[str], playbook: str | None = None,
+                  started: float | None = None, elapsed: float | None = None) -> list[str]:
     """Write each asked format into ``directory`` (made if missing), each file replaced atomically.
 
     Every file written stays inside ``directory`` (which may itself be a link): a checklists
@@ -625,7 +710,7 @@ def write_reports(records: list[HostRecord], directory: str, formats: list[str],
         if fmt == CKL:
             written += write_checklists(records, os.path.join(directory, FORMATS[CKL]), directory)
             continue
-        data = render(records, fmt, playbook)
+        data = render(records, fmt, playbook, started, elapsed)
         target = os.path.join(directory, FORMATS[fmt])
         _replace(target, data)
         written.append(target)
@@ -689,8 +774,9 @@ def written_line(written: list[str]) -> str:
 
 
 __all__ = [
-    "ACTIONS", "AUDITED", "CHANGED", "CKL", "DRIFT", "ERROR", "FORMATS", "IN_LINE", "LABELS", "STIG_ACTIONS", "UNREACHABLE",
-    "Collector", "Difference", "HostRecord", "StigAudit", "UnsafeOutput", "checklists", "clean", "contained", "identity",
-    "is_session_state", "is_session_state_stig", "render", "render_json", "render_junit", "render_markdown", "render_table", "report_data",
+    "ACTIONS", "AUDITED", "CHANGED", "CKL", "DRIFT", "ERROR", "FORMATS", "IN_LINE", "LABELS", "STIG_ACTIONS", "STIG_CASES",
+    "UNREACHABLE", "Collector", "Difference", "HostRecord", "StigAudit", "UnsafeOutput", "checklists", "clean", "contained",
+    "error_case", "identity", "is_session_state",
+    "is_session_state_stig", "render", "render_json", "render_junit", "render_markdown", "render_table", "report_data",
     "summary", "write_checklists", "write_reports", "written_line",
 ]

@@ -15,7 +15,7 @@ import posixpath
 import re
 from collections.abc import Callable
 
-from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import ConfigError
+from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import ConfigError, OptionError
 
 _DRIVE_PATH = re.compile(r"^([A-Za-z]):[\\/]*(.*)$")
 
@@ -54,6 +54,9 @@ def match_case(image_root: str, path: str, listdir: Callable[[str], list[str] | 
     current = image_root
     for part in split(path):
         names = listdir(current)
+        if names is None and current == image_root:
+            # Not a missing file: nothing under image_root exists, so say that rather than "not installed".
+            raise OptionError("image_root", f"{image_root} does not exist (or is not a directory)")
         if names is None:
             return None
         if part not in names:

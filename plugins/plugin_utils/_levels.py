@@ -94,12 +94,19 @@ def framework_config_file(name: str, framework_version: str, bitness: int, layou
 
 
 def normalise_site(site: str) -> str:
-    """'/Default Web Site//shop/' -> 'Default Web Site/shop' (case kept; '.', '..' and control characters refused)."""
+    """'/Default Web Site//shop/' -> 'Default Web Site/shop' (case kept; '.', '..' and control characters refused).
+
+    The full configuration path the info module returns (``config_path``,
+    'MACHINE/WEBROOT/APPHOST/Default Web Site/shop') names the same site: its prefix is dropped.
+    """
     control = _CONTROL.search(site)
     if control:
         raise OptionError("site", f"{site!r} holds the control character U+{ord(control.group()):04X}, which no IIS site or "
                                   "application name holds (and an XML <location path> cannot keep)")
     segments = url_segments(site)
+    prefix = url_segments(APPHOST_PATH)
+    if segments_start_with(segments, prefix):
+        segments = segments[len(prefix):]
     if not segments:
         raise OptionError("site", f"{site!r} names no site")
     if any(s in (".", "..") for s in segments):

@@ -170,7 +170,7 @@ def _enum_xml(attr: Attribute, value) -> str:
     if isinstance(value, bool) and "true" in attr.choices:
         return "true" if value else "false"  # YAML read true/false/yes/no: write what the runtime matches
     if isinstance(value, bool):
-        hint = " (an unquoted Off is a YAML boolean: write 'Off')" if "Off" in attr.choices and not value else ""
+        hint = " (YAML reads an unquoted Off as the boolean false: quote it, 'Off')" if "Off" in attr.choices and not value else ""
         raise OptionError(attr.option, f"got the boolean {value}{hint}; choices, exact case: {_choices(attr)}")
     if isinstance(value, str) and value in attr.choices:
         return value
@@ -557,6 +557,10 @@ def _store_rules(values: dict[str, str], labels: Mapping[str, str], unchecked: C
 def _argspec_of(attr: Attribute) -> dict:
     if attr.kind in ("minutes", "seconds") or (attr.kind == "enum" and "true" in attr.choices):
         spec = {"type": "raw"}  # YAML ints and booleans must reach to_xml untouched
+    elif attr.kind == "enum" and "Off" in attr.choices:
+        # An unquoted Off is the YAML boolean false: Ansible's choices would refuse it as "got: False",
+        # so to_xml checks the choices and tells the user to quote 'Off'.
+        spec = {"type": "raw"}
     elif attr.kind == "enum":
         spec = {"type": "str", "choices": list(attr.choices)}
     else:
@@ -596,17 +600,20 @@ _TARGET_OPTIONS = {
         "Default: V(WEBROOT) without O(site), V(APP) with it.")},
     "site": {"type": "str", "description": (
         "IIS configuration path below APPHOST, such as V(Default Web Site) or V(Default Web Site/shop). "
-        "Without it the settings apply at server level. With O(commit=MACHINE) or O(commit=WEBROOT) they are "
+        "The C(config_path) that M(iis.aspnet.session_state_info) returns (V(MACHINE/WEBROOT/APPHOST/Default Web "
+        "Site/shop)) is accepted too. Without it the settings apply at server level. With O(commit=MACHINE) or O(commit=WEBROOT) they are "
         "written inside a C(<location path>) of that file. It must name a site or an application: ASP.NET allows "
         "session state only down to application level.")},
     "framework_version": {"type": "str", "choices": list(FRAMEWORKS), "default": "v4.0", "description": (
         "Which .NET Framework configuration tree O(commit=MACHINE) and O(commit=WEBROOT) edit: V(v4.0) "
         "(C(v4.0.30319), .NET 4.x) or V(v2.0) (C(v2.0.50727), .NET 2.0 to 3.5). For V(SITE) and V(APP) the "
         "files above the target follow the application pool's runtime version.")},
-    "bitness": {"type": "list", "elements": "int", "choices": [64, 32], "default": [64, 32], "description": (
-        "Which Framework trees O(commit=MACHINE) and O(commit=WEBROOT) edit: V(64) (C(Framework64)) and V(32) "
-        "(C(Framework)); 32-bit application pools read the 32-bit tree. A tree that is absent is skipped with a "
-        "warning when this option is left at its default, and is an error when it is given.")},
+    # No Ansible choices: ansible-core 2.16 crashes joining a refused int into its message ("expected str
+    # instance, int found"); the engine refuses any other value, naming it (_levels).
+    "bitness": {"type": "list", "elements": "int", "default": [64, 32], "description": (
+        "Which Framework trees O(commit=MACHINE) and O(commit=WEBROOT) edit, one or both of V(64) "
+        "(C(Framework64)) and V(32) (C(Framework)); 32-bit application pools read the 32-bit tree. A tree that is "
+        "absent is skipped with a warning when this option is left at its default, and is an error when it is given.")},
 }
 
 _OTHER_OPTIONS = {

@@ -20,7 +20,14 @@ from pathlib import Path
 import pytest
 import yaml
 from ansible.parsing.dataloader import DataLoader
-from ansible.template import Templar, trust_as_template
+from ansible.release import __version__ as ansible_version
+from ansible.template import Templar
+
+try:
+    from ansible.template import trust_as_template  # ansible-core 2.19+: only trusted strings are templates
+except ImportError:  # before 2.19 every string is one
+    def trust_as_template(value: str) -> str:
+        return value
 
 from ansible_collections.iis.aspnet.plugins.action.session_state_stig import ActionModule as StigAction
 from ansible_collections.iis.aspnet.plugins.plugin_utils import _stig
@@ -97,7 +104,8 @@ def test_the_audit_comes_before_any_write_and_the_remediation_after_the_sites():
 
 
 def test_the_audit_gets_what_the_run_writes():
-    (audit,) = _yaml("tasks", "stig_audit.yml")
+    (block,) = _yaml("tasks", "stig_audit.yml")
+    (audit,) = block["block"]
     assert audit["register"] == "session_state_result_stig"
     assert audit["iis.aspnet.session_state_stig"] == {
         "profile": "{{ session_state_profile }}",
@@ -108,6 +116,20 @@ def test_the_audit_gets_what_the_run_writes():
         "image_environment": "{{ session_state_image_environment | default(omit) }}",
         "image_shares": "{{ session_state_image_shares | default(omit) }}",
     }
+
+
+def test_only_an_audit_refused_for_a_contradiction_audits_the_host_as_it_is():
+    (block,) = _yaml("tasks", "stig_audit.yml")
+    stop, keep, audit = block["rescue"]
+    # Anything else fails the host again, with the audit's own message.
+    assert stop["ansible.builtin.fail"] == {"msg": "{{ ansible_failed_result.msg }}"}
+    assert "__session_state_stig_audit_only | default(false) | bool" in stop["when"]
+    assert "' contradicts the profile' in ansible_failed_result.msg" in stop["when"]
+    assert keep["ansible.builtin.set_fact"] == {"session_state_result_stig_refused": "{{ ansible_failed_result.msg }}"}
+    # The same audit without the declaration: server and declared left out.
+    assert audit["register"] == "session_state_result_stig"
+    assert audit["iis.aspnet.session_state_stig"] == {
+        key: value for key, value in block["block"][0]["iis.aspnet.session_state_stig"].items() if key not in ("server", "declared")}
 
 
 def test_the_remediation_makes_each_planned_call_then_audits_again_into_the_same_register():
@@ -149,8 +171,20 @@ def _trusted(value):
 
 def render(template, **host):
     """``template`` (a string, or a dict of them) with the role's defaults, the host's variables and vars/main.yml."""
-    variables = {**_trusted(_yaml("defaults", "main.yml")), **host, **_trusted(_yaml("vars", "main.yml"))}
-    return Templar(loader=DataLoader(), variables=variables).template(_trusted(template))
+    variables = {**_trusted(_yaml("defaults", "main.yml")), **host, **_trusted(_yaml("vars", "main.yml")), "omit": OMIT}
+    rendered = Templar(loader=DataLoader(), variables=variables).template(_trusted(template))
+    # The task executor drops the arguments that render as omit (ansible-core 2.19 leaves them out itself).
+    return {key: value for key, value in rendered.items() if value != OMIT} if isinstance(rendered, dict) else rendered
+
+
+OMIT = "__omit_place_holder__iis_aspnet_tests"
+# ansible-core 2.19 templates are native: an int through a filter stays an int. Before, it became text.
+NATIVE = tuple(int(part) for part in ansible_version.split(".")[:2]) >= (2, 19)
+
+
+def passed(number: int) -> int | str:
+    """An int as the role's filtered template hands it to the module (which reads both forms alike)."""
+    return number if NATIVE else str(number)
 
 
 SERVER_CALL = {name: _tasks("main.yml")["Set session state at server level"]["iis.aspnet.session_state"][name]
@@ -165,12 +199,12 @@ def server_call(**host) -> dict:
 def test_without_a_profile_nothing_is_added_or_audited():
     assert server_call() == {"mode": "InProc"}
     assert render("{{ __session_state_stig_server_defaults }}") == {}
-    assert server_call(session_state_timeout=30) == {"mode": "InProc", "timeout": 30}
+    assert server_call(session_state_timeout=30) == {"mode": "InProc", "timeout": passed(30)}
 
 
 @pytest.mark.parametrize("profile, limit", [("stig_iis10", 15), ("stig_iis85", 20)])
 def test_the_profile_adds_cookies_and_its_timeout_limit_where_the_user_sets_none(profile, limit):
-    assert server_call(session_state_profile=profile) == {"mode": "InProc", "cookieless": "UseCookies", "timeout": limit}
+    assert server_call(session_state_profile=profile) == {"mode": "InProc", "cookieless": "UseCookies", "timeout": passed(limit)}
     assert render("{{ __session_state_stig_server }}", session_state_profile=profile) == {
         "mode": "InProc", "cookieless": "UseCookies", "timeout": limit}
 
@@ -178,7 +212,7 @@ def test_the_profile_adds_cookies_and_its_timeout_limit_where_the_user_sets_none
 def test_the_users_own_server_values_win_and_reach_the_audit_as_the_module_writes_them():
     host = {"session_state_profile": "stig_iis85", "session_state_timeout": 10, "session_state_cookieless": False,
             "session_state_framework_version": "v4.0", "session_state_bitness": [64]}
-    assert server_call(**host) == {"mode": "InProc", "cookieless": False, "timeout": 10}
+    assert server_call(**host) == {"mode": "InProc", "cookieless": False, "timeout": passed(10)}
     # The module writes a YAML boolean as lowercase text; the audit compares text.
     assert render("{{ __session_state_stig_server }}", **host) == {
         "mode": "InProc", "cookieless": "false", "timeout": 10, "framework_version": "v4.0", "bitness": [64]}

@@ -115,7 +115,8 @@ def test_module_documentation_equals_the_spec(tmp_path):
     assert doc["module"] == "session_state" and doc["author"] == ["iis.aspnet maintainers"]
     same_shape(doc["options"], option_spec(), "suboptions")
     assert "no_log" not in str(doc["options"])  # not a documentation key
-    assert doc["options"]["mode"]["choices"][0] == "Off"  # a string, not YAML's false
+    assert doc["options"]["cookie_same_site"]["choices"][0] == "None"  # a string, not YAML's null
+    assert doc["options"]["mode"]["type"] == "raw"  # an unquoted Off (false) reaches the engine, which says to quote it
 
 
 def test_role_argument_specs_equal_the_spec_with_prefix(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import xml.etree.ElementTree as ET
+from datetime import datetime, timezone
 from pathlib import Path
 from unittest.mock import MagicMock
 
@@ -13,6 +14,7 @@ import yaml
 
 from ansible_collections.iis.aspnet.plugins.callback import drift_report
 from ansible_collections.iis.aspnet.plugins.callback.drift_report import CallbackModule
+from ansible_collections.iis.aspnet.tests.unit.plugins.callback.junit_readers import gitlab_cases, schema_errors
 from ansible_collections.iis.aspnet.tests.unit.playbook_runs import WIN_ROOT32 as ROOT32
 from ansible_collections.iis.aspnet.tests.unit.playbook_runs import WIN_ROOT64 as ROOT64
 from ansible_collections.iis.aspnet.tests.unit.playbook_runs import ansible_env, ansible_playbook, digests, sample_tree
@@ -60,7 +62,10 @@ def test_documentation_declares_the_options():
     options = doc["options"]
     assert options["output_dir"]["env"] == [{"name": "IIS_ASPNET_DRIFT_REPORT_DIR"}]
     assert options["formats"]["env"] == [{"name": "IIS_ASPNET_DRIFT_REPORT_FORMATS"}]
-    assert options["formats"]["choices"] == options["formats"]["default"] == list(drift_report._drift.FORMATS) == ["json", "markdown", "junit", "ckl"]
+    # No Ansible choices: the plugin checks the formats itself, so a typo gets one message on every ansible-core.
+    assert "choices" not in options["formats"]
+    assert options["formats"]["default"] == list(drift_report._drift.FORMATS) == ["json", "markdown", "junit", "ckl"]
+    assert "V(json), V(markdown), V(junit) and V(ckl)" in options["formats"]["description"][0]
     assert {entry["section"] for option in options.values() for entry in option["ini"]} == {"callback_iis_aspnet_drift_report"}
 
 
@@ -122,13 +127,15 @@ def test_only_the_formats_asked_are_written(tmp_path):
     assert [path.name for path in (tmp_path / "reports").iterdir()] == ["drift-report.xml"]
 
 
-def test_an_unwritable_directory_is_a_warning_not_a_crash(tmp_path):
+def test_a_report_that_cannot_be_written_fails_the_run(tmp_path):
     (tmp_path / "reports").write_text("a file where the directory should be")
     plugin = callback(tmp_path)
     plugin.v2_runner_on_ok(task_result("web01", recorded("check_root")))
-    finish(plugin)
-    (warning,) = plugin._display.warning.call_args_list
-    assert "cannot write the report" in warning.args[0]
+    with pytest.raises(SystemExit) as stopped:
+        finish(plugin)
+    assert stopped.value.code == 1
+    (error,) = plugin._display.error.call_args_list
+    assert error.args[0].startswith(f"iis.aspnet.drift_report: cannot write the report into {tmp_path / 'reports'}: ")
 
 
 def test_check_mode_from_the_task_when_no_task_fields(tmp_path):
@@ -191,5 +198,44 @@ def test_real_check_run(tmp_path):
     changes = [(f["path"], d["element"], d["attribute"], d["actual"], d["desired"], d["applied"])
                for entry in data["hosts"] for f in entry["files"] for d in f["differences"]]
     assert changes == [(ROOT64, "sessionState", "mode", None, "InProc", False), (ROOT32, "sessionState", "mode", "StateServer", "InProc", False)]
-    root = ET.parse(reports / "drift-report.xml").getroot()
+    junit = (reports / "drift-report.xml").read_bytes()
+    root = ET.fromstring(junit)
     assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("3", "2", "1")
+    # What CI systems do with it: Jenkins validates it, GitLab reads its cases.
+    assert schema_errors(junit) == []
+    assert [(case.suite, case.name, case.status) for case in gitlab_cases(junit)] == [
+        ("gone01", "connection", "error"), ("image01", ROOT64, "failed"), ("image01", ROOT32, "failed")]
+    suites = {suite.get("name"): suite for suite in root.iter("testsuite")}
+    image = suites["image01"]
+    assert 0 < float(image.get("time")) <= float(root.get("time")) < 300
+    assert sum(float(case.get("time")) for case in image.iter("testcase")) == pytest.approx(float(image.get("time")), abs=0.002)
+    started = datetime.strptime(image.get("timestamp"), "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc)
+    assert abs((datetime.now(timezone.utc) - started).total_seconds()) < 300
+
+
+# The run stops before its first play on a bad option: no task runs, no report is written, exit status 5.
+BAD_OPTIONS = [
+    ("format typo", {"IIS_ASPNET_DRIFT_REPORT_FORMATS": "junit,md"},
+     ["unknown report format 'md' in formats (IIS_ASPNET_DRIFT_REPORT_FORMATS", "the formats are json, markdown, junit, ckl"]),
+    ("output_dir a file", {"IIS_ASPNET_DRIFT_REPORT_FORMATS": "junit", "IIS_ASPNET_DRIFT_REPORT_DIR": "{tmp}/taken"},
+     ["output_dir {tmp}/taken cannot be a directory for the reports"]),
+]
+
+
+@pytest.mark.parametrize("case, settings, fragments", BAD_OPTIONS, ids=[row[0] for row in BAD_OPTIONS])
+def test_a_bad_option_stops_the_run_before_anything_runs(tmp_path, case, settings, fragments):
+    (tmp_path / "taken").write_text("a file")
+    tree = sample_tree(tmp_path / "image")
+    before = digests(tree)
+    playbook = [{"hosts": "all", "gather_facts": False, "tasks": [
+        {"name": "Root web.config in process", "iis.aspnet.session_state": {"image_root": str(tree), "mode": "InProc"}}]}]
+    env = ansible_env(tmp_path, ANSIBLE_CALLBACKS_ENABLED="iis.aspnet.drift_report",
+                      **{"IIS_ASPNET_DRIFT_REPORT_DIR": str(tmp_path / "reports"),
+                         **{key: value.format(tmp=tmp_path) for key, value in settings.items()}})
+    done = ansible_playbook(tmp_path, playbook, "localhost,", "-c", "local", env=env)
+    output = done.stdout + done.stderr
+    assert done.returncode == 5, f"{case}: {output}"
+    assert "iis.aspnet.drift_report: " in output and "the run stops here" in output
+    assert all(fragment.format(tmp=tmp_path) in output for fragment in fragments), output
+    assert "Root web.config in process" not in output and "Failed to load callback plugin" not in output
+    assert not (tmp_path / "reports").exists() and digests(tree) == before

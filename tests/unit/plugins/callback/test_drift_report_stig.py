@@ -75,7 +75,7 @@ def test_real_audit_run_writes_the_checklists_by_default(tmp_path):
     assert data["summary"]["audited"] == 1 and data["hosts"][0]["stig"]["summary"]["Open"] == 2
 
 
-def test_a_checklists_link_leading_outside_gets_a_warning_and_nothing_outside(tmp_path):
+def test_a_checklists_link_leading_outside_fails_the_run_and_writes_nothing(tmp_path):
     tree = sample_tree(tmp_path / "image")
     reports, elsewhere = tmp_path / "reports", tmp_path / "elsewhere"
     reports.mkdir()
@@ -86,8 +86,8 @@ def test_a_checklists_link_leading_outside_gets_a_warning_and_nothing_outside(tm
     inventory = {"all": {"hosts": {"image01": {"ansible_connection": "local"}}}}
     env = ansible_env(tmp_path, ANSIBLE_CALLBACKS_ENABLED="iis.aspnet.drift_report", IIS_ASPNET_DRIFT_REPORT_DIR=str(reports))
     done = ansible_playbook(tmp_path, playbook, inventory, env=env)
-    output = " ".join((done.stdout + done.stderr).split())  # the warning may be wrapped
-    assert done.returncode == 0, output
-    assert (f"drift_report: cannot write the report into {reports}: {reports}/checklists is a symbolic link to {elsewhere}, "
+    output = " ".join((done.stdout + done.stderr).split())
+    assert done.returncode == 1, output
+    assert (f"iis.aspnet.drift_report: cannot write the report into {reports}: {reports}/checklists is a symbolic link to {elsewhere}, "
             f"outside {reports}; refused, nothing written there") in output
     assert list(elsewhere.iterdir()) == [] and sorted(path.name for path in reports.iterdir()) == ["checklists"]

@@ -10,12 +10,14 @@ import pytest
 
 from ansible_collections.iis.aspnet.plugins.plugin_utils import _drift
 from ansible_collections.iis.aspnet.plugins.plugin_utils._mask import MASK
+from ansible_collections.iis.aspnet.tests.unit.plugins.callback.junit_readers import gitlab_cases, schema_errors
 
 FIXTURES = Path(__file__).resolve().parents[1] / "callback" / "fixtures"
 CANARY = "Canary-7f3a9c-Secret"
 ROOT64 = r"C:\Windows\Microsoft.NET\Framework64\v4.0.30319\Config\web.config"
 ROOT32 = r"C:\Windows\Microsoft.NET\Framework\v4.0.30319\Config\web.config"
 SHOP = r"C:\inetpub\shop\web.config"
+STARTED = 1796466030.0  # 2026-12-05T10:20:30 UTC
 
 
 def recorded(name: str) -> dict:
@@ -233,6 +235,43 @@ def test_junit_counts_and_lines():
         assert int(suite.get("tests")) == len(list(suite.iter("testcase")))
         assert int(suite.get("failures")) == len(list(suite.iter("failure")))
         assert int(suite.get("errors")) == len(list(suite.iter("error")))
+
+
+def test_junit_validates_against_the_xunit_schema_and_reads_in_gitlab_as_written():
+    data = _drift.render_junit(collect(FLEET), started=STARTED, elapsed=12.3456)
+    assert schema_errors(data) == []
+    cases = [(case.suite, case.name, case.status) for case in gitlab_cases(data)]
+    assert cases == [
+        ("web03", "task: task refused_apphost", "error"),
+        ("web04", "connection", "error"),
+        ("web01", ROOT64, "failed"), ("web01", ROOT32, "failed"), ("web01", SHOP, "failed"),
+        ("web05", ROOT64, "success"), ("web05", ROOT32, "success"),
+        ("web02", ROOT64, "success"), ("web02", ROOT32, "success"),
+    ]
+    root = ET.fromstring(data)
+    assert root.get("time") == "12.346" and root.get("skipped") is None
+    assert {suite.get("timestamp") for suite in root.iter("testsuite")} == {"2026-12-05T10:20:30"}
+
+
+def test_junit_times_are_the_tasks_shared_among_the_cases_they_reported():
+    collector = _drift.Collector()
+    collector.add_start("web01", STARTED + 5)
+    collector.add_result("web01", "root", recorded("check_root"), check_mode=True, duration=3.0)  # two files
+    collector.add_result("web01", "shop", recorded("check_site"), check_mode=True, duration=0.5)  # one file
+    collector.add_result("web01", "again", recorded("check_root"), check_mode=True, duration=1.0)
+    collector.add_result("web02", "refused", recorded("refused_apphost"), failed=True, check_mode=True, duration=0.25)
+    collector.add_result("web03", "skipped", {"skipped": True}, duration=9.0)  # nothing reported: no suite
+    data = _drift.render_junit(collector.report(), started=STARTED)
+    assert schema_errors(data) == []
+    root = ET.fromstring(data)
+    suites = {suite.get("name"): suite for suite in root.iter("testsuite")}
+    assert sorted(suites) == ["web01", "web02"]
+    assert (suites["web01"].get("time"), suites["web01"].get("timestamp")) == ("4.500", "2026-12-05T10:20:35")
+    assert [(case.get("name"), case.get("time")) for case in suites["web01"].iter("testcase")] == [
+        (ROOT64, "2.000"), (ROOT32, "2.000"), (SHOP, "0.500")]
+    assert suites["web02"].get("timestamp") == "2026-12-05T10:20:30"  # no start seen: the run's
+    assert [(case.get("name"), case.get("time")) for case in suites["web02"].iter("testcase")] == [("task: refused", "0.250")]
+    assert root.get("time") == "4.750"  # no run time given: the hosts' sum
 
 
 def test_junit_survives_characters_xml_cannot_carry():

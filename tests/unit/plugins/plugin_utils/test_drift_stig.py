@@ -10,6 +10,7 @@ import pytest
 
 from ansible_collections.iis.aspnet.plugins.plugin_utils import _drift
 from ansible_collections.iis.aspnet.plugins.plugin_utils._mask import MASK
+from ansible_collections.iis.aspnet.tests.unit.plugins.callback.junit_readers import gitlab_cases, schema_errors
 from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.stig_helpers import EXCEPTIONS, stig_result
 from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.test_ckl import validate
 
@@ -152,9 +153,24 @@ def test_junit_has_a_case_per_rule_and_target_open_fails_not_applicable_is_skipp
     (skipped,) = [case for case in suites["web02"].iter("testcase") if case.find("skipped") is not None]
     assert skipped.get("name") == "STIG V-214445 SV-214445r879511_rule Intranet"
     assert skipped.find("skipped").get("message") == "Exception (not_applicable): Health checks only; no user logon."
-    assert (root.get("tests"), root.get("failures"), root.get("errors"), root.get("skipped")) == ("21", "3", "1", "1")
+    assert schema_errors(_drift.render_junit(fleet())) == []
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("21", "3", "1")
+    # Jenkins' JUnit schema has no skipped on <testsuites>: the suites count them.
+    assert root.get("skipped") is None and sum(int(suite.get("skipped")) for suite in suites.values()) == 1
     for suite in suites.values():
         assert int(suite.get("skipped")) == len(list(suite.iter("skipped")))
+
+
+def test_gitlab_reads_open_as_failed_not_applicable_as_skipped_a_failed_audit_as_error():
+    statuses = {}
+    for case in gitlab_cases(_drift.render_junit(fleet())):
+        statuses.setdefault(case.suite, []).append(case.status)
+    # web01: one file in line and 8 rules (2 Open); web02: 11 rules (1 Open, 1 excepted); web03: the failed audit.
+    assert {suite: sorted(found) for suite, found in statuses.items()} == {
+        "web01": ["failed"] * 2 + ["success"] * 7,
+        "web02": ["failed"] + ["skipped"] + ["success"] * 9,
+        "web03": ["error"],
+    }
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from ansible_collections.iis.aspnet.plugins.modules import image_file
-from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import ConfigError, PartialWrite
+from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import ConfigError, OptionError, PartialWrite
 from ansible_collections.iis.aspnet.plugins.plugin_utils._transport import ImageTransport, TransportError, Write
 from ansible_collections.iis.aspnet.plugins.plugin_utils._xmlfile import MAX_BYTES
 from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.image_host import LocalImageHost
@@ -103,6 +103,25 @@ def test_a_file_over_the_size_limit_is_refused_without_its_content_crossing(tree
     with pytest.raises(ConfigError, match=r"web\.config: file is 16 bytes, over the 10-byte limit for config files$"):
         remote.read(WIN_CONFIG)
     assert host.sent[0][1]["max_bytes"] == 10
+
+
+@pytest.mark.parametrize("missing", ["missing", "file"])
+def test_an_image_root_that_is_no_directory_is_named_not_taken_for_a_missing_install(tree, missing):
+    root = tree.parent / missing
+    if missing == "file":
+        root.write_bytes(CONTENT)
+    host = LocalImageHost(tree.parent / "remote-tmp", False)
+    remote = ImageTransport(host.execute, host.put, str(root))
+    with pytest.raises(OptionError, match=f"^image_root: {re.escape(str(root))} does not exist"):
+        remote.read(WIN_CONFIG)
+    with pytest.raises(OptionError, match="^image_root: "):
+        remote.is_dir("C:\\Windows")
+
+
+def test_an_absent_file_in_an_existing_image_root_is_only_absent(tree):
+    remote, _host = transport(tree)
+    assert remote.read(WIN_CONFIG.replace("v2.0.50727", "v4.0.30319")) is None
+    assert remote.is_dir("E:\\Sites") is False
 
 
 # ---- containment: every path stays inside its drive folder

@@ -269,12 +269,18 @@ def test_apphost_config_path():
     ("/Default Web Site/", "Default Web Site"),
     ("Default Web Site//Shop/Admin/", "Default Web Site/Shop/Admin"),
     ("Default Web Site\\shop", "Default Web Site/shop"),
+    # The config_path of session_state_info's levels names the same site or application.
+    ("MACHINE/WEBROOT/APPHOST/Default Web Site/shop", "Default Web Site/shop"),
+    ("machine/webroot/apphost/Default Web Site", "Default Web Site"),
+    ("/MACHINE/WEBROOT/APPHOST/Intranet/hr/", "Intranet/hr"),
+    # Only the whole prefix is dropped: a site that merely starts like it keeps its name.
+    ("MACHINE/Intranet", "MACHINE/Intranet"),
 ])
 def test_normalise_site(site, expected):
     assert normalise_site(site) == expected
 
 
-@pytest.mark.parametrize("site", ["", "/", "//", "Default Web Site/../x", "./x"])
+@pytest.mark.parametrize("site", ["", "/", "//", "Default Web Site/../x", "./x", "MACHINE/WEBROOT/APPHOST", "MACHINE/WEBROOT/APPHOST/"])
 def test_normalise_site_refuses(site):
     with pytest.raises(OptionError):
         normalise_site(site)

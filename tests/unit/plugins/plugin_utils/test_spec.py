@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ansible_collections.iis.aspnet.plugins.plugin_utils import _spec
+from ansible_collections.iis.aspnet.plugins.plugin_utils import _levels, _spec
 from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import OptionError
 from ansible_collections.iis.aspnet.plugins.plugin_utils._spec import (
     ATTRIBUTES,
@@ -117,7 +117,7 @@ def test_to_xml_accepts(option, value, expected):
 REFUSED = [
     ("mode", "inproc", "wrong case or spacing, write 'InProc'"),
     ("mode", "Sql", "'Sql' is not one of Off, InProc, StateServer, SQLServer, Custom (exact case)"),
-    ("mode", False, "an unquoted Off is a YAML boolean: write 'Off'"),
+    ("mode", False, "YAML reads an unquoted Off as the boolean false: quote it, 'Off'"),
     ("mode", True, "got the boolean True; choices, exact case"),
     ("timeout", 0, "0 minutes is out of range: 1 to"),
     ("timeout", -5, "-5 minutes is out of range"),
@@ -404,9 +404,8 @@ def test_option_spec_names_and_types():
     assert list(spec)[-5:] == ["state_service", "image_root", "image_environment", "image_shares", "backup"]
     assert spec["commit"] == {"type": "str", "choices": ["MACHINE", "WEBROOT", "APPHOST", "SITE", "APP"]}
     assert spec["framework_version"] == {"type": "str", "choices": ["v4.0", "v2.0"], "default": "v4.0"}
-    assert spec["bitness"] == {"type": "list", "elements": "int", "choices": [64, 32], "default": [64, 32]}
-    assert spec["mode"] == {"type": "str", "choices": ["Off", "InProc", "StateServer", "SQLServer", "Custom"]}
-    assert spec["timeout"] == spec["cookieless"] == spec["sql_command_timeout"] == {"type": "raw"}
+    assert spec["bitness"] == {"type": "list", "elements": "int", "default": [64, 32]}
+    assert spec["timeout"] == spec["cookieless"] == spec["sql_command_timeout"] == spec["mode"] == {"type": "raw"}
     assert spec["sql_connection_string"] == {"type": "str", "no_log": True}
     assert spec["page_state_history_size"] == {"type": "int"}
     assert spec["compression_enabled"] == {"type": "bool"}
@@ -459,6 +458,19 @@ def test_ansible_accepts_the_spec(params, key, expected):
 
 def test_ansible_refuses_a_wrong_choice_before_the_engine():
     arg_spec = pytest.importorskip("ansible.module_utils.common.arg_spec")
-    result = arg_spec.ArgumentSpecValidator(option_spec()).validate({"mode": "inproc", "bitness": [16]})
-    assert any("value of mode must be one of" in msg for msg in result.error_messages)
-    assert any("bitness" in msg for msg in result.error_messages)
+    result = arg_spec.ArgumentSpecValidator(option_spec()).validate({"commit": "webroot", "framework_version": "4.0"})
+    assert any("value of commit must be one of" in msg for msg in result.error_messages)
+    assert any("value of framework_version must be one of" in msg for msg in result.error_messages)
+
+
+def test_mode_and_bitness_pass_ansible_untouched_so_the_engine_names_the_mistake():
+    """An unquoted Off (YAML false) must not become Ansible's "got: False", and ansible-core 2.16
+    crashes on a refused int choice: both reach the engine, which refuses them clearly."""
+    arg_spec = pytest.importorskip("ansible.module_utils.common.arg_spec")
+    result = arg_spec.ArgumentSpecValidator(option_spec()).validate({"mode": False, "bitness": [16]})
+    assert not result.error_messages
+    assert result.validated_parameters["mode"] is False and result.validated_parameters["bitness"] == [16]
+    with pytest.raises(OptionError, match="mode: got the boolean False .*quote it, 'Off'"):
+        to_xml(attribute("mode"), False)
+    with pytest.raises(OptionError, match="bitness: 16 is not one of 64, 32"):
+        _levels.resolve(None, None, "v4.0", [16], None)
