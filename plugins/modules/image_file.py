@@ -23,7 +23,7 @@ description:
     (an atomic replace). When any target changed, nothing is written. A file that is a symbolic link inside the drive folder
     is written where it leads, and the link is kept.
 author:
-  - iis.aspnet maintainers (!UNKNOWN)
+  - iis.aspnet maintainers (@iis-aspnet)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
 options:
@@ -109,6 +109,17 @@ RETURN = r"""
 exists:
   description: Whether O(path) exists (V(read), V(list)).
   returned: op is read or list
+  type: bool
+root_exists:
+  description:
+    - V(false) when the drive folder O(root) does not exist (O(path) is then absent); not returned otherwise.
+  returned: op is read or list and O(root) does not exist
+  type: bool
+root_parent_exists:
+  description:
+    - Whether the directory holding O(root) (the image root) exists, so that a missing drive can be told from a
+      wrong image root.
+  returned: op is read or list and O(root) does not exist
   type: bool
 isdir:
   description: Whether O(path) is a directory.
@@ -284,7 +295,21 @@ def _reason(exc):
     return exc.strerror or str(exc)
 
 
+def _absent_drive(root):
+    """The answer for a path in a drive folder that does not exist (None when it exists).
+
+    Not a refusal: a drive the image does not hold is like a drive the server lacks. Whether
+    the folder holding the drive exists tells the caller a missing drive from a wrong image root.
+    """
+    if os.path.isdir(os.path.realpath(root)):
+        return None
+    return {"exists": False, "root_exists": False, "root_parent_exists": os.path.isdir(os.path.dirname(root.rstrip("/")) or "/")}
+
+
 def read(path, root, max_bytes):
+    absent = _absent_drive(root)
+    if absent is not None:
+        return dict(absent, link=None)
     real = resolve(path, root)
     st = _regular(real, path)
     if st is None:
@@ -301,6 +326,9 @@ def read(path, root, max_bytes):
 
 
 def listing(path, root):
+    absent = _absent_drive(root)
+    if absent is not None:
+        return dict(absent, isdir=False)
     real = resolve(path, root)
     st = _lstat(real)
     if st is None:

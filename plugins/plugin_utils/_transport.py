@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ansible_collections.iis.aspnet.plugins.plugin_utils import _image
-from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import ConfigError, EngineError, PartialWrite
+from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import ConfigError, EngineError, OptionError, PartialWrite
 from ansible_collections.iis.aspnet.plugins.plugin_utils._xmlfile import MAX_BYTES
 
 Execute = Callable[[str, dict], dict]
@@ -311,6 +311,9 @@ class ImageTransport(Transport):
         reason = failure_message(result)
         if reason is not None:
             raise TransportError(path, result.get("reason") or f"{IMAGE_FILE} failed: {reason}")
+        if result.get("root_exists") is False and (args["root"] == self.image_root or not result.get("root_parent_exists")):
+            # Nothing of the image exists: say so rather than report every file as not installed.
+            raise OptionError("image_root", f"{self.image_root} does not exist (or is not a directory)")
         return result
 
     def _drive(self, image_path: str) -> str:
