@@ -160,6 +160,14 @@ levels:
       description: False when a file could not be read or a definition could not be inspected (see RV(findings)).
       type: bool
       sample: true
+    unread:
+      description:
+        - Per section (C(session_state), C(session_page_state)), why its values at this level cannot be known - a file on
+          the way that cannot be parsed, a definition that is encrypted or redirected with C(configSource) - one text
+          naming the file per cause; empty when every input was read. The values shown then are those of the inputs
+          that could be read, and M(iis.aspnet.session_state_stig) judges no rule on them.
+      type: dict
+      sample: {"session_state": ["D:\\Sites\\Kiosk\\web.config: <sessionState> at line 4 is redirected with configSource='session.config'; edit that file instead"], "session_page_state": []}
     session_state:
       description:
         - One key per C(sessionState) attribute (its XML name, such as C(mode) or C(stateConnectionString)), each a dict

@@ -481,10 +481,10 @@ def _site(finding: dict) -> str:
 
 
 def _first_failing(finding: dict) -> str:
-    """The details line of the first evidence that fails the rule (each evidence row has one line), else the first."""
+    """The details line of the first evidence that fails or cannot be judged (one line per row), else the first."""
     lines = str(finding.get("finding_details") or "").splitlines() or [""]
     evidence = finding.get("evidence") if isinstance(finding.get("evidence"), list) else []
-    failing = [index for index, row in enumerate(evidence) if isinstance(row, dict) and row.get("compliant") is False]
+    failing = [index for index, row in enumerate(evidence) if isinstance(row, dict) and row.get("compliant") is not True]
     if len(evidence) == len(lines) and failing:
         return lines[failing[0]]
     return lines[0]

@@ -69,6 +69,8 @@ class Effective:
     overrides: dict[tuple[str, str], list[dict]] = field(default_factory=dict)
     files: list[dict] = field(default_factory=list)
     complete: bool = True
+    # element -> why its values here cannot be known (empty: every input on the way was read)
+    unread: dict[str, list[str]] = field(default_factory=dict)
 
     def text(self, element: str, xml: str) -> str:
         return self.values[(element, xml)][0]
@@ -138,6 +140,7 @@ def merge(scope: Scope, model: Model, findings: list[Finding]) -> Effective:
                                                    for item in evaluation.setters.get(name, ()) if not item.server_level]
                                  for name in evaluation.values})
         result.complete = result.complete and evaluation.complete
+        result.unread[element] = evaluation.unread
         findings += _evaluation_findings(evaluation, scope)
     return result
 
@@ -329,7 +332,8 @@ def as_dict(effective: Effective) -> dict:
     scope = effective.scope
     record = {"config_path": scope.config_path, "kind": scope.kind, "site": scope.site, "application": scope.application,
               "framework_version": scope.framework_version, "bitness": scope.bitness, "pool": scope.pool,
-              "files": effective.files, "complete": effective.complete}
+              "files": effective.files, "complete": effective.complete,
+              "unread": {key: effective.unread.get(element, []) for element, key in ELEMENTS.items()}}
     for element, key in ELEMENTS.items():
         record[key] = {xml: {"value": mask_value(xml, text), "source": source, "overrides": [
             {**found, "value": mask_value(xml, found["value"])} for found in effective.overrides[(owner, xml)]]}

@@ -307,10 +307,13 @@ class Evaluation:
     findings: list[Finding] = field(default_factory=list)
 
     broken: bool = False  # a file on the way defines the section in a way that cannot be read
+    # Why the values in effect cannot be known (a file on the way unreadable, a definition opaque):
+    # an audit must not judge them.
+    unread: list[str] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
-        return not self.opaque and not self.broken
+        return not self.unread
 
     def text(self, name: str) -> str:
         return self.values[name][0]
@@ -342,8 +345,8 @@ class Model:
         self.strict = strict
         self.overlays = list(overlays)
         self.findings: list[Finding] = []
-        self.unreadable: set[str] = set()
-        self.broken: set[tuple[str, str]] = set()  # (file, section) whose definitions cannot be told apart
+        self.unreadable: dict[str, str] = {}  # casefolded path -> why it cannot be parsed
+        self.broken: dict[tuple[str, str], str] = {}  # (file, section) whose definitions cannot be told apart -> why
         self._index: dict[tuple[int, str, str], dict[str, list[Place]]] = {}
 
     def load(self, ref: FileRef) -> ConfigDoc | None:
@@ -353,7 +356,7 @@ class Model:
             if self.strict:
                 raise
             if ref.path.casefold() not in self.unreadable:
-                self.unreadable.add(ref.path.casefold())
+                self.unreadable[ref.path.casefold()] = exc.reason
                 self.findings.append(Finding("unreadable", "error", f"cannot be parsed: {exc.reason}", ref.path,
                                              config_path=ref.config_path))
             return None
@@ -383,10 +386,10 @@ class Model:
             index: dict[str, list[Place]] = {}
             try:
                 found = self._overlaid(doc, section, places(doc, section.name, section.group))
-            except ConfigError:  # a section element in the wrong case: the runtime refuses the file
+            except ConfigError as exc:  # a section element in the wrong case: the runtime refuses the file
                 if self.strict:
                     raise
-                self.broken.add((ref.path.casefold(), section.name))
+                self.broken[(ref.path.casefold(), section.name)] = exc.reason
                 found = []
             for place in found:
                 if location_problem(place, ref) is None:
@@ -461,7 +464,22 @@ class Model:
             locks.add(item)
         result.broken = any((record.file.path.casefold(), section.name) in self.broken
                             for record in chain.records if record.file is not None)
+        result.unread = self._unread(chain, section, result.opaque)
         return result
+
+    def _unread(self, chain: Chain, section: Section, opaque: list[tuple[Input, ConfigError]]) -> list[str]:
+        """Why the section's values at the end of ``chain`` cannot be known, one reason per file or input."""
+        reasons = []
+        for record in chain.records:
+            path = record.file.path if record.file is not None else None
+            if path is None:
+                continue
+            if path.casefold() in self.unreadable:
+                reasons.append(f"{path}: cannot be parsed: {self.unreadable[path.casefold()]}")
+            elif (path.casefold(), section.name) in self.broken:
+                reasons.append(f"{path}: {self.broken[(path.casefold(), section.name)]}")
+        reasons += [str(exc) for _item, exc in opaque]
+        return list(dict.fromkeys(reasons))
 
     def connection_strings(self, chain: Chain) -> tuple[dict[str, tuple[Tag, Input]], str | None]:
         """The <connectionStrings> entries in effect at the end of ``chain`` (by casefolded name).

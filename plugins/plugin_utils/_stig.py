@@ -258,10 +258,12 @@ def evidence(level: dict, check: Check, iis_manager: dict | None) -> dict:
     """What one level runs for one attribute, where it comes from, and whether the rule accepts it."""
     entry = level["session_state"][check.attribute]
     source = entry["source"]
+    unread = _unread(level)
+    # A value ASP.NET may not run (an input on the way could not be read) is judged neither way.
     row = {"config_path": level["config_path"], "framework_version": level["framework_version"],
            "bitness": level["bitness"], "attribute": check.attribute, "value": entry["value"],
-           "required": check.required, "compliant": check.accepts(entry["value"]), "source": source,
-           "iis_manager": None}
+           "required": check.required, "compliant": None if unread else check.accepts(entry["value"]),
+           "source": source, "unread": unread, "iis_manager": None}
     if iis_manager is not None and (source is None or source["level"] in _SERVER_LEVELS):
         # applicationHost.config sits between the root web.config and the site's web.config for IIS.
         row["iis_manager"] = {**iis_manager, "compliant": check.accepts(iis_manager["value"])}
@@ -284,7 +286,15 @@ def apphost_value(ignored: list[dict], config_path: str, attribute: str) -> dict
             "location": best["location"], "config_path": best["config_path"]}
 
 
+def _unread(level: Mapping) -> list[str]:
+    return list((level.get("unread") or {}).get("session_state") or [])
+
+
 def describe(row: dict) -> str:
+    if row["compliant"] is None:
+        return (f"{row['config_path']} (.NET {row['framework_version']}, {row['bitness']}-bit): {row['attribute']} "
+                f"cannot be judged, the value in effect is unknown: {'; '.join(row['unread'])}; review it by hand "
+                f"(required: {row['required']})")
     source = row["source"]
     origin = SOURCE_DEFAULT if source is None else (
         f"{source['level']} {source['file']} line {source['line']}"
@@ -310,6 +320,9 @@ def judge(bench: Benchmark, rule: Rule, target: str | None, levels: list[dict], 
     failing = [row for row in rows if not row["compliant"]]
     if waiver is not None and waiver.kind == KIND_NOT_APPLICABLE:
         return Finding(bench, rule, target, NOT_APPLICABLE, rows, details, _comment(waiver))
+    if any(row["compliant"] is None for row in rows):
+        # Never NotAFinding for a value nobody read (nor the web farm waiver's judgement of it).
+        return Finding(bench, rule, target, OPEN, rows, details, _comment(waiver) if waiver is not None else "")
     if waiver is not None and rule.web_farm and failing and all(row["value"] in OUT_OF_PROCESS for row in failing):
         return Finding(bench, rule, target, NOT_A_FINDING, rows, details, _comment(waiver))
     if not rows:
@@ -459,7 +472,7 @@ def _server_complies(row: dict, check: Check, server: Mapping, levels: list[Mapp
         return check.accepts(str(server[check.option]))
     for level in levels:
         if (level["kind"], level["framework_version"], level["bitness"]) == ("server", row["framework_version"], row["bitness"]):
-            return check.accepts(level["session_state"][check.attribute]["value"])
+            return not _unread(level) and check.accepts(level["session_state"][check.attribute]["value"])
     return False
 
 
@@ -475,7 +488,7 @@ def _open_rows(findings: Iterable[Finding]) -> list[tuple[dict, Check]]:
             continue
         checks = {check.attribute: check for check in finding.rule.checks}
         for row in finding.evidence:
-            if not row["compliant"]:
+            if row["compliant"] is False:  # an unknown value (None) is left to the auditor: no write can be planned on it
                 pairs[(row["config_path"].casefold(), row["attribute"])] = (row, checks[row["attribute"]])
     return list(pairs.values())
 

@@ -91,3 +91,36 @@ def test_a_checklists_link_leading_outside_fails_the_run_and_writes_nothing(tmp_
     assert (f"iis.aspnet.drift_report: cannot write the report into {reports}: {reports}/checklists is a symbolic link to {elsewhere}, "
             f"outside {reports}; refused, nothing written there") in output
     assert list(elsewhere.iterdir()) == [] and sorted(path.name for path in reports.iterdir()) == ["checklists"]
+
+
+def test_a_site_value_nobody_could_read_is_open_in_the_result_the_report_and_the_checklist(tmp_path):
+    # Intranet's <sessionState> moved into a configSource file: its mode and cookieless (compliant in the
+    # sample) are unknown to the audit, so both site rules are Open, each saying which file hid the value.
+    tree = sample_tree(tmp_path / "image")
+    site = tree / "D" / "Sites" / "Intranet" / "web.config"
+    site.write_bytes(site.read_bytes().replace(b"<sessionState mode='InProc' timeout='45' />",
+                                               b"<sessionState configSource='session.config' />"))
+    before = site.read_bytes()
+    playbook = [{"hosts": "all", "gather_facts": False, "tasks": [
+        {"name": "Audit", "iis.aspnet.session_state_stig": {"image_root": str(tree), "profile": "stig_iis10"},
+         "register": "audit"},
+        {"name": "Show", "ansible.builtin.copy": {"content": "{{ audit | to_json }}", "dest": str(tmp_path / "audit.json")}}]}]
+    inventory = {"all": {"hosts": {"image01": {"ansible_connection": "local"}}}}
+    env = ansible_env(tmp_path, ANSIBLE_CALLBACKS_ENABLED="iis.aspnet.drift_report", IIS_ASPNET_DRIFT_REPORT_DIR=str(tmp_path / "reports"))
+    done = ansible_playbook(tmp_path, playbook, inventory, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    reason = "D:\\Sites\\Intranet\\web.config: <sessionState> at line 14 is redirected with configSource='session.config'"
+    result = json.loads((tmp_path / "audit.json").read_text())
+    intranet = [finding for finding in result["findings"] if finding["site"] == "Intranet"]
+    assert [finding["status"] for finding in intranet] == ["Open", "Open"]
+    assert all(row["compliant"] is None and any(reason in text for text in row["unread"])
+               for finding in intranet for row in finding["evidence"])
+    assert not any(entry["site"].startswith("Intranet") for entry in result["remediation"])
+    checklist = validate((tmp_path / "reports" / "checklists" / "image01_IIS_10-0_Site_STIG_Intranet.ckl").read_bytes())
+    vulns = checklist["stigs"][0]["vulns"]
+    assert [vuln["STATUS"] for vuln in vulns] == ["Open", "Open"]
+    assert all("cannot be judged" in vuln["FINDING_DETAILS"] and reason in vuln["FINDING_DETAILS"] for vuln in vulns)
+    report = json.loads((tmp_path / "reports" / "drift-report.json").read_text())
+    assert [finding["status"] for finding in report["hosts"][0]["stig"]["findings"] if finding["site"] == "Intranet"] == ["Open", "Open"]
+    assert "Intranet" in (tmp_path / "reports" / "drift-report.md").read_text()
+    assert site.read_bytes() == before

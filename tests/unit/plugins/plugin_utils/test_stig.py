@@ -271,3 +271,50 @@ def test_a_machine_write_does_not_fix_what_the_root_web_config_overrides():
     machine = {"commit": "MACHINE", "mode": "InProc", "cookieless": "UseCookies"}
     assert remediation(files, server=machine) == [{"site": "S", "mode": "InProc"}]
     assert remediation(files, server=dict(machine, commit="WEBROOT")) == []
+
+
+# What the audit cannot read (issue: audit honesty). The value the schema default or the level above
+# would give is compliant, so a judgement made without the unread input would say NotAFinding.
+UNREAD = {
+    "configSource": ('<system.web><sessionState configSource="session.config" /></system.web>\n',
+                     "is redirected with configSource='session.config'"),
+    "encrypted": ('<system.web><sessionState configProtectionProvider="RsaProtectedConfigurationProvider">'
+                  "<EncryptedData /></sessionState></system.web>\n", "is encrypted (configProtectionProvider)"),
+    "malformed": ('<system.web><sessionState mode="InProc"></system.web>\n', "cannot be parsed"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(UNREAD))
+@pytest.mark.parametrize("case", RULES, ids=rule_id)
+def test_a_value_nobody_read_is_open_with_the_reason_and_never_remediated(case, kind):
+    profile, bench, rule = case
+    body, reason = UNREAD[kind]
+    result, _tree = report({PARENT[bench.scope]: section(attributes(rule, GOOD)), OWN[bench.scope]: body})
+    audit = _stig.audit(result, profile)
+    found = [finding for finding in audit.findings if finding.rule == rule]
+    assert found
+    for finding in found:
+        assert finding.status == _stig.OPEN, finding.details
+        assert all(row["compliant"] is None for row in finding.evidence)
+        assert all(any(OWN[bench.scope] in text and reason in text for text in row["unread"]) for row in finding.evidence)
+        assert "cannot be judged" in finding.details and OWN[bench.scope] in finding.details and reason in finding.details
+    assert audit.remediation == []
+
+
+@pytest.mark.parametrize("kind", sorted(UNREAD))
+def test_an_unread_value_stays_open_under_a_web_farm_exception(kind):
+    rule = next(rule for rule in _stig.benchmarks("stig_iis10")[1].rules if _stig.IN_PROC in rule.checks)
+    exceptions = [{"site": "S", "kind": "web_farm", "justification": "Sessions in SQL Server."}]
+    result, _tree = report({SITE: UNREAD[kind][0]})
+    for finding in _stig.audit(result, "stig_iis10", exceptions).findings:
+        if finding.rule == rule:
+            assert finding.status == _stig.OPEN and finding.comments.startswith("Exception (web_farm)")
+
+
+def test_an_encrypted_connection_strings_section_leaves_session_state_judged():
+    # Only <sessionState> feeds the rules: encrypting <connectionStrings> (common practice) hides nothing they read.
+    encrypted = ('<connectionStrings configProtectionProvider="RsaProtectedConfigurationProvider"><EncryptedData />'
+                 "</connectionStrings>\n")
+    result, _tree = report({SITE: encrypted + section(attributes(RULES[0][2], GOOD))})
+    site = [finding for finding in _stig.audit(result, "stig_iis10").findings if finding.target == "S"]
+    assert site and all(finding.status == _stig.NOT_A_FINDING for finding in site)
