@@ -67,7 +67,9 @@ CHILD = r"""
 import sys, time
 sys.path.insert(0, sys.argv[3])
 from lxml import etree
-from ansible_collections.iis.aspnet.plugins.plugin_utils import _model, _plan, _xmlfile
+from ansible_collections.iis.aspnet.plugins.plugin_utils.document import _xmlfile
+from ansible_collections.iis.aspnet.plugins.plugin_utils.model import _model
+from ansible_collections.iis.aspnet.plugins.plugin_utils.run import _plan
 data = open(sys.argv[2], "rb").read()
 def status(key):  # KiB; VmHWM belongs to this process image (ru_maxrss would carry the parent's over exec)
     return next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith(key + ":"))

@@ -30,7 +30,7 @@ FORBIDDEN = (
     ("benchmarks/output/*", "benchmarks/output/run.json"),
     (".hypothesis", "tests/unit/.hypothesis/examples/x"),
     (".pytest_cache", ".pytest_cache/v/cache/x"),
-    ("__pycache__", "plugins/plugin_utils/__pycache__/_spec.cpython-311.pyc"),
+    ("__pycache__", "plugins/plugin_utils/base/__pycache__/_spec.cpython-311.pyc"),
     (".mypy_cache", ".mypy_cache/x"),
     (".ruff_cache", ".ruff_cache/x"),
     (".tox", ".tox/x"),

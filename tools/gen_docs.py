@@ -54,7 +54,7 @@ def load_spec() -> types.ModuleType:
                 package = types.ModuleType(name)
                 package.__path__ = path
                 sys.modules[name] = package
-    return importlib.import_module(f"{COLLECTION}.plugins.plugin_utils._spec")
+    return importlib.import_module(f"{COLLECTION}.plugins.plugin_utils.base._spec")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,8 +14,11 @@ from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.iis.aspnet.plugins.action.session_state_info import host_transport
-from ansible_collections.iis.aspnet.plugins.plugin_utils import _mask, _report, _service, _session, _spec, _transport
-from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import EngineError, OptionError, PartialWrite
+from ansible_collections.iis.aspnet.plugins.plugin_utils.base import _mask, _spec
+from ansible_collections.iis.aspnet.plugins.plugin_utils.host import _service, _transport
+from ansible_collections.iis.aspnet.plugins.plugin_utils.report import _report
+from ansible_collections.iis.aspnet.plugins.plugin_utils.run import _session
+from ansible_collections.iis.aspnet.plugins.plugin_utils.base._errors import EngineError, OptionError, PartialWrite
 
 WINDOWS_SERVICE_DEFAULT = {"state": "started", "start_mode": "auto"}
 

@@ -12,8 +12,12 @@ from __future__ import annotations
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.iis.aspnet.plugins.plugin_utils import _effective, _levels, _mask, _service, _session, _spec, _transport
-from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import EngineError, OptionError
+from ansible_collections.iis.aspnet.plugins.plugin_utils.audit import _effective
+from ansible_collections.iis.aspnet.plugins.plugin_utils.base import _mask, _spec
+from ansible_collections.iis.aspnet.plugins.plugin_utils.host import _service, _transport
+from ansible_collections.iis.aspnet.plugins.plugin_utils.run import _session
+from ansible_collections.iis.aspnet.plugins.plugin_utils.server import _levels
+from ansible_collections.iis.aspnet.plugins.plugin_utils.base._errors import EngineError, OptionError
 
 ARGUMENT_SPEC = {
     "site": {"type": "raw"},

@@ -9,7 +9,8 @@ no service query: no rule looks at the service) and hands the report to ``_stig`
 from __future__ import annotations
 
 from ansible_collections.iis.aspnet.plugins.action.session_state_info import ActionModule as InfoAction
-from ansible_collections.iis.aspnet.plugins.plugin_utils import _mask, _stig
+from ansible_collections.iis.aspnet.plugins.plugin_utils.audit import _stig
+from ansible_collections.iis.aspnet.plugins.plugin_utils.base import _mask
 
 # The info report the rules are judged on: every level; no service facts and no folder web.config
 # files (no rule looks at them), so the audit reads nothing it does not judge.

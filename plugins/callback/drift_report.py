@@ -108,7 +108,7 @@ from collections.abc import Mapping
 from ansible.errors import AnsibleError
 from ansible.plugins.callback import CallbackBase
 
-from ansible_collections.iis.aspnet.plugins.plugin_utils import _drift
+from ansible_collections.iis.aspnet.plugins.plugin_utils.report import _drift
 
 
 # Exit statuses: an invalid option, as Ansible's own (AnsibleOptionsError); a report that could not be written.

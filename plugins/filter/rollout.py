@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.iis.aspnet.plugins.plugin_utils import _rollout
-from ansible_collections.iis.aspnet.plugins.plugin_utils._errors import OptionError
+from ansible_collections.iis.aspnet.plugins.plugin_utils.run import _rollout
+from ansible_collections.iis.aspnet.plugins.plugin_utils.base._errors import OptionError
 
 
 def rollout_serial(value, split_off=None):

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.iis.aspnet.plugins.plugin_utils import _overrides
+from ansible_collections.iis.aspnet.plugins.plugin_utils.audit import _overrides
 
 
 def override_reverts(report, attributes, keep=None):

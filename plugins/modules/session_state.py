@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 #
 # Documentation only: the work is done on the controller by plugins/action/session_state.py.
-# The options block is generated from plugins/plugin_utils/_spec.py by tools/gen_docs.py:
+# The options block is generated from plugins/plugin_utils/base/_spec.py by tools/gen_docs.py:
 # edit the spec, then run tools/gen_docs.py --write; never edit between the markers by hand.
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.iis.aspnet.plugins.plugin_utils import _stig
+from ansible_collections.iis.aspnet.plugins.plugin_utils.audit import _stig
 
 DOCS = Path(__file__).resolve().parents[3] / "docs"
 NAMES = {"IIS_10-0_Server_STIG": "IIS 10.0 Server", "IIS_10-0_Site_STIG": "IIS 10.0 Site",

@@ -30,7 +30,7 @@ except ImportError:  # before 2.19 every string is one
         return value
 
 from ansible_collections.iis.aspnet.plugins.action.session_state_stig import ActionModule as StigAction
-from ansible_collections.iis.aspnet.plugins.plugin_utils import _stig
+from ansible_collections.iis.aspnet.plugins.plugin_utils.audit import _stig
 from ansible_collections.iis.aspnet.tests.unit.playbook_runs import WIN_ROOT32, WIN_ROOT64, ansible_playbook, digests, sample_tree
 
 ROLE = Path(__file__).resolve().parents[3] / "roles" / "session_state"

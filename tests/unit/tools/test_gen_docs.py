@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ansible_collections.iis.aspnet.plugins.plugin_utils._spec import option_spec
+from ansible_collections.iis.aspnet.plugins.plugin_utils.base._spec import option_spec
 
 TOOL = Path(__file__).resolve().parents[3] / "tools" / "gen_docs.py"
 _loader = importlib.util.spec_from_file_location("gen_docs", TOOL)

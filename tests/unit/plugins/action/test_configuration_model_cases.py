@@ -13,7 +13,7 @@ import pytest
 
 from ansible_collections.iis.aspnet.plugins.action.session_state_info import ActionModule as InfoModule
 from ansible_collections.iis.aspnet.plugins.action.session_state_stig import ActionModule as StigModule
-from ansible_collections.iis.aspnet.plugins.plugin_utils import _drift
+from ansible_collections.iis.aspnet.plugins.plugin_utils.report import _drift
 from ansible_collections.iis.aspnet.tests.unit.plugins.action.test_session_state import F64, W64, FakeWindows
 from ansible_collections.iis.aspnet.tests.unit.plugins.action.test_session_state import action as session_action
 

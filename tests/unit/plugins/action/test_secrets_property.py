@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from lxml import etree
 
-from ansible_collections.iis.aspnet.plugins.plugin_utils import _drift
+from ansible_collections.iis.aspnet.plugins.plugin_utils.report import _drift
 from ansible_collections.iis.aspnet.tests.unit.plugins.action.test_session_state import F64, FakeWindows, action
 from ansible_collections.iis.aspnet.tests.unit.plugins.action.test_session_state_stig import action as stig_action
 

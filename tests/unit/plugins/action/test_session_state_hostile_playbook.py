@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.iis.aspnet.plugins.plugin_utils._xmlfile import MAX_BYTES
+from ansible_collections.iis.aspnet.plugins.plugin_utils.document._xmlfile import MAX_BYTES
 from ansible_collections.iis.aspnet.tests.unit.playbook_runs import (
     REPO, ROOT64, SAMPLE, WIN_ROOT64, digests, leftovers, run_on_images, sample_tree,
 )

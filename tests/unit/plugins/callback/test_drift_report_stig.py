@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from ansible_collections.iis.aspnet.plugins.plugin_utils import _drift
+from ansible_collections.iis.aspnet.plugins.plugin_utils.report import _drift
 from ansible_collections.iis.aspnet.tests.unit.playbook_runs import ansible_env, ansible_playbook, sample_tree
 from ansible_collections.iis.aspnet.tests.unit.plugins.callback.test_drift_report import callback, finish, shown, task_result
 from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.stig_helpers import stig_result
-from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.test_ckl import validate
+from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.report.test_ckl import validate
 
 SITES = ["Default_Web_Site", "Intranet", "Legacy"]
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 
-from ansible_collections.iis.aspnet.plugins.plugin_utils import _effective, _image, _levels, _session, _xmlfile
+from ansible_collections.iis.aspnet.plugins.plugin_utils.audit import _effective
+from ansible_collections.iis.aspnet.plugins.plugin_utils.document import _xmlfile
+from ansible_collections.iis.aspnet.plugins.plugin_utils.run import _session
+from ansible_collections.iis.aspnet.plugins.plugin_utils.server import _image, _levels
 
 
 def crlf(text: str) -> bytes:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ansible_collections.iis.aspnet.plugins.plugin_utils import _effective, _levels, _session, _spec, _stig, _xmlfile
+from ansible_collections.iis.aspnet.plugins.plugin_utils.audit import _effective, _stig
+from ansible_collections.iis.aspnet.plugins.plugin_utils.base import _spec
+from ansible_collections.iis.aspnet.plugins.plugin_utils.document import _xmlfile
+from ansible_collections.iis.aspnet.plugins.plugin_utils.run import _session
+from ansible_collections.iis.aspnet.plugins.plugin_utils.server import _levels
 from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.engine_helpers import LocalImage
 
 SAMPLE = Path(__file__).resolve().parents[4] / "examples" / "sample-server"
