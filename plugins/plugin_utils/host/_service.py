@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 
 from ansible_collections.iis.aspnet.plugins.plugin_utils.base import _spec
 from ansible_collections.iis.aspnet.plugins.plugin_utils.base._errors import OptionError
-from ansible_collections.iis.aspnet.plugins.plugin_utils.host._transport import ModuleRunner, TransportError, failure_message
+from ansible_collections.iis.aspnet.plugins.plugin_utils.host._transport import (
+    IMAGE_ROOT_REQUIRED, Execute, ModuleRunner, TransportError, failure_message)
 
 SERVICE = "aspnet_state"
 DISPLAY_NAME = "ASP.NET State Service"
@@ -360,9 +361,63 @@ def _server_address(text: str) -> tuple[str, int] | None:
     return host, int(port)
 
 
+# --- the service step of a run ----------------------------------------------------------------
+
+# What session_state asks of the service on a Windows host when state_service leaves it unsaid.
+WINDOWS_DEFAULT = {"state": "started", "start_mode": "auto"}
+# The info module's service facts on an image host.
+NOT_APPLICABLE = {"name": SERVICE, "applicable": False, "reason": "image host: there is no Windows service manager to ask"}
+
+
+def run_options(options: dict | None, windows: bool, image_root: str | None) -> dict:
+    """``state_service`` as the run applies it, refused before any file is touched when it cannot be."""
+    if windows:
+        options = {**WINDOWS_DEFAULT, **{key: value for key, value in (options or {}).items() if value is not None}}
+        desired_service(options)
+        return options
+    if image_root is None:
+        raise OptionError("image_root", IMAGE_ROOT_REQUIRED)
+    if options and options.get("state") not in (None, "ignore"):
+        raise OptionError("state_service", "an image host has no Windows service manager: use state_service: {state: ignore}")
+    return {"state": "ignore"}
+
+
+def ensure_for_run(options: dict, execute: Execute, framework_version: str, bitness, settings: dict,
+                   check_mode: bool) -> tuple[ServiceResult | None, list[str]]:
+    """The service as the run wants it, with warnings on how it fits the mode in effect (None: left alone)."""
+    if options["state"] == "ignore":
+        return None, []
+    service, warnings = ServiceManager(execute).ensure(options, framework_version, bitness, check_mode)
+    mode = settings.get(("sessionState", "mode"))
+    connection = settings.get(("sessionState", "stateConnectionString"))
+    return service, warnings + mode_warnings(mode, service, connection)
+
+
+def query(execute: Execute) -> tuple[ServiceResult, dict]:
+    """aspnet_state and its Parameters registry values, queried only (one or two module calls)."""
+    found = _queried(execute, WIN_SERVICE, {"name": SERVICE})
+    registry = _queried(execute, WIN_REG_STAT, {"path": PARAMETERS_KEY}) if found.get("exists") else None
+    seen = observe(found, registry)
+    port, allow = effective_registry(seen.values)
+    service = ServiceResult(exists=seen.exists, state=seen.state, start_mode=seen.start_mode, port=port,
+                            allow_remote_connection=allow)
+    facts = {key: value for key, value in service.as_dict().items() if key != "changed"}
+    facts.update(applicable=True, binary=found.get("path") if seen.exists else None)
+    return service, facts
+
+
+def _queried(execute: Execute, module: str, args: dict) -> dict:
+    result = execute(module, args)
+    reason = failure_message(result)
+    if reason is not None:
+        raise ServiceError(f"service {SERVICE}", f"query: {module} failed: {reason}")
+    return result
+
+
 __all__ = [
     "SERVICE", "DISPLAY_NAME", "PARAMETERS_KEY", "ACCOUNT", "DEFAULT_PORT", "CREATED_START_MODE", "WIN_SERVICE",
     "WIN_REG_STAT", "WIN_REGEDIT", "STATES", "START_MODES", "REGISTRY_VALUES", "LOOPBACK_HOSTS", "ServiceError",
     "service_binary", "ServiceResult", "Desired", "desired_service", "Observed", "Step", "Plan", "observe",
-    "effective_registry", "plan_service", "ServiceManager", "mode_warnings",
+    "effective_registry", "plan_service", "ServiceManager", "mode_warnings", "WINDOWS_DEFAULT", "NOT_APPLICABLE",
+    "run_options", "ensure_for_run", "query",
 ]

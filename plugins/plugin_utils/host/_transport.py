@@ -23,12 +23,15 @@ import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ansible_collections.iis.aspnet.plugins.plugin_utils.server import _image
 from ansible_collections.iis.aspnet.plugins.plugin_utils.base._errors import ConfigError, EngineError, OptionError, PartialWrite
 from ansible_collections.iis.aspnet.plugins.plugin_utils.document._xmlfile import MAX_BYTES
+from ansible_collections.iis.aspnet.plugins.plugin_utils.server import _image
+from ansible_collections.iis.aspnet.plugins.plugin_utils.server._apphost import Layout
 
 Execute = Callable[[str, dict], dict]
 Put = Callable[[bytes], str]
+IMAGE_OPTIONS = ("image_root", "image_environment", "image_shares")
+IMAGE_ROOT_REQUIRED = "required on a host that is not Windows: it names the directory holding the Windows tree"
 
 
 class TransportError(ConfigError):
@@ -355,7 +358,34 @@ def _base64(path: str, content: str, module: str) -> bytes:
         raise TransportError(path, f"{module} returned content that is not base64: {exc}") from exc
 
 
+
+@dataclass(frozen=True)
+class HostAccess:
+    """What an action hands the engine: the host's family and its two ways to reach the host."""
+
+    windows: bool
+    execute: Execute
+    put: Put
+
+
+def transport_for(access: HostAccess, args: dict) -> Transport:
+    """The transport of the host's family, with its layout (where Windows is, how paths expand)."""
+    image_options = [name for name in IMAGE_OPTIONS if args.get(name)]
+    if access.windows:
+        if image_options:
+            raise OptionError(image_options[0], "is for POSIX hosts holding a Windows tree; on a Windows host leave it out")
+        transport: Transport = WindowsTransport(access.execute, access.put)
+        transport.layout = Layout.windows()
+        return transport
+    if not args.get("image_root"):
+        raise OptionError("image_root", IMAGE_ROOT_REQUIRED)
+    transport = ImageTransport(access.execute, access.put, args["image_root"])
+    transport.layout = Layout.image(args.get("image_environment"), args.get("image_shares"))
+    return transport
+
+
 __all__ = [
     "Execute", "Put", "TransportError", "failure_message", "warning_texts", "sha1_hex", "ModuleRunner", "Transport",
     "Write", "changed_since_read", "SLURP", "WIN_STAT", "WIN_COPY", "WindowsTransport", "IMAGE_FILE", "ImageTransport",
+    "HostAccess", "transport_for", "IMAGE_OPTIONS",
 ]
