@@ -33,7 +33,7 @@ class ActionModule(ActionBase):
         del tmp  # unused: ActionBase manages the temp dir
         no_log_values = set()
         try:
-            validation, args = self.validate_argument_spec(argument_spec=_spec.option_spec())
+            validation, args = self.validate_argument_spec(argument_spec=_spec.module_spec("session_state"))
             no_log_values = hidden_values(validation._no_log_values)  # pylint: disable=protected-access
             result.update(self._apply(args, task_vars or {}))
         except PartialWrite as exc:

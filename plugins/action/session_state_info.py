@@ -19,15 +19,7 @@ from ansible_collections.iis.aspnet.plugins.plugin_utils.run import _session
 from ansible_collections.iis.aspnet.plugins.plugin_utils.server import _levels
 from ansible_collections.iis.aspnet.plugins.plugin_utils.base._errors import EngineError, OptionError
 
-ARGUMENT_SPEC = {
-    "site": {"type": "raw"},
-    "framework_version": {"type": "str", "choices": list(_spec.FRAMEWORKS)},
-    "bitness": {"type": "list", "elements": "int", "choices": [64, 32]},
-    "image_root": {"type": "path"},
-    "image_environment": {"type": "dict"},
-    "image_shares": {"type": "dict"},
-    "include_service": {"type": "bool", "default": True},
-}
+ARGUMENT_SPEC = _spec.module_spec("session_state_info")
 NOT_APPLICABLE = {"name": _service.SERVICE, "applicable": False,
                   "reason": "image host: there is no Windows service manager to ask"}
 

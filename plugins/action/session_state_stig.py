@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ansible_collections.iis.aspnet.plugins.action.session_state_info import ActionModule as InfoAction
 from ansible_collections.iis.aspnet.plugins.plugin_utils.audit import _stig
-from ansible_collections.iis.aspnet.plugins.plugin_utils.base import _mask
+from ansible_collections.iis.aspnet.plugins.plugin_utils.base import _mask, _spec
 
 # The info report the rules are judged on: every level; no service facts and no folder web.config
 # files (no rule looks at them), so the audit reads nothing it does not judge.
@@ -18,20 +18,7 @@ REPORT_ARGS = {"site": None, "framework_version": None, "bitness": None, "includ
 
 
 class ActionModule(InfoAction):
-    ARGUMENT_SPEC = {
-        "profile": {"type": "str", "default": "stig_iis10", "choices": list(_stig.PROFILES)},
-        "exceptions": {"type": "list", "elements": "dict", "default": [], "options": {
-            "site": {"type": "str"},
-            "kind": {"type": "str", "required": True, "choices": list(_stig.EXCEPTION_KINDS)},
-            "justification": {"type": "str", "required": True},
-            "rules": {"type": "list", "elements": "str"},
-        }},
-        "server": {"type": "dict", "default": {}},
-        "declared": {"type": "list", "elements": "dict", "default": []},
-        "image_root": {"type": "path"},
-        "image_environment": {"type": "dict"},
-        "image_shares": {"type": "dict"},
-    }
+    ARGUMENT_SPEC = _spec.module_spec("session_state_stig")
 
     def _result(self, args: dict, task_vars: dict) -> dict:
         _stig.validate(args["profile"], args["exceptions"], args["server"], args["declared"])  # refuse before any read
