@@ -601,6 +601,7 @@ _SERVICE_SUBOPTIONS = {
         "so). V(false) defers the restart, with a warning.")},
 }
 
+
 # Options several modules share: each defined once; what a module adds to a description is its own.
 def _framework_option(description: str, **extra) -> dict:
     return {"type": "str", "choices": list(FRAMEWORKS), **extra, "description": description}

@@ -22,6 +22,7 @@ FILES = (MODULE_FILE, INFO_FILE, STIG_FILE, gen_docs.ROLE_FILE)
 def option_spec(*, docs: bool = False) -> dict:
     return module_spec("session_state", docs=docs)
 
+
 MODULE_TEXT = '''#!/usr/bin/python
 """Documentation of the action plugin."""
 

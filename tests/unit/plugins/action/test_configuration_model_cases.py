@@ -238,7 +238,7 @@ def test_writer_refuses_a_site_setting_a_root_location_locks():
 def test_writer_warns_when_a_later_definition_overrides_what_it_writes():
     # The shop's own web.config says InProc: a root <location> for the shop is written, but loses.
     result = run(None, windows_host(), {"site": "Default Web Site/shop", "commit": "WEBROOT", "mode": "SQLServer",
-                                       "bitness": [64]})
+                                        "bitness": [64]})
     assert result.get("failed") is None, result
     (warning,) = [w for w in result["warnings"] if "comes after it" in w]
     assert warning.startswith(f"sessionState mode=SQLServer is written to {W64}, but {SHOP_PATH} runs mode=InProc from "

@@ -27,6 +27,7 @@ from lxml import etree
 
 from ansible_collections.iis.aspnet.plugins.plugin_utils.report import _drift
 from ansible_collections.iis.aspnet.tests.unit.plugins.action.windows_action import F64, action, windows_host
+from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.windows_modules import WindowsHost
 from ansible_collections.iis.aspnet.tests.unit.plugins.action.test_session_state_stig import action as stig_action
 
 # Printable, not white space at the ends (SqlClient trims a bare value), with every character
