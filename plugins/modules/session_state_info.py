@@ -180,7 +180,10 @@ levels:
           naming the file per cause; empty when every input was read. The values shown then are those of the inputs
           that could be read, and M(iis.aspnet.session_state_stig) judges no rule on them.
       type: dict
-      sample: {"session_state": ["D:\\Sites\\Kiosk\\web.config: <sessionState> at line 4 is redirected with configSource='session.config'; edit that file instead"], "session_page_state": []}
+      sample:
+        session_state:
+          - "D:\\Sites\\Kiosk\\web.config: <sessionState> at line 4 is redirected with configSource='session.config'; edit that file instead"
+        session_page_state: []
     session_state:
       description:
         - One key per C(sessionState) attribute (its XML name, such as C(mode) or C(stateConnectionString)), each a dict

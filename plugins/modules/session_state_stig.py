@@ -214,7 +214,7 @@ findings:
           C(required), C(compliant), C(source) (as in M(iis.aspnet.session_state_info); null for the schema default),
           C(unread) and C(iis_manager) (the applicationHost.config value IIS Manager shows there, with C(file), C(line) and
           C(compliant), or null).
-        - C(compliant) is null, and the finding V(Open) whatever the value shown, when the value in effect cannot be known:
+        - C(compliant) is null, and the finding V(Open) whatever the value shown, when the value in effect cannot be known -
           C(unread) then names each file or definition that could not be read (a file that cannot be parsed, a
           C(<sessionState>) that is encrypted or redirected with C(configSource)), as
           RV(iis.aspnet.session_state_info#module:levels[].unread) does. No remediation is planned on such a value.
