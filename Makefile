@@ -33,13 +33,16 @@ SANITY_COPY := $(SANITY_ROOT)/ansible_collections/iis/aspnet
 SANITY_HOME := $(BUILD)/home
 # Symlink farm (also made by tests/unit/conftest.py): the repository as ansible_collections.iis.aspnet.
 FARM := $(BUILD)/collections
+# The Windows integration targets (ansible-test integration needs a Windows host: make integration
+# syntax-checks them and runs ansible-test sanity on them).
+INTEGRATION := tests/integration/
 INSTALL_PATH := $(BUILD)/installed
 # Windows fixture trees: CRLF and BOM on purpose (see tools/sanity_fixture_ignores.py).
 SANITY_FIXTURES := examples/sample-server
 # Docsite rendered by antsibull-docs and Sphinx (make docs); execution environment context (make ee).
 DOCSITE := $(BUILD)/docsite
 EE_CONTEXT := $(BUILD)/ee
-GATES := units lint sanity docs changelog build molecule
+GATES := units playbooks integration lint sanity docs changelog build molecule
 GATE_TIMES := $(BUILD)/gate-times.txt
 
 # The venv whose ansible-core names the sanity copy's ignore file: .venv, or in `make matrix-entry`
@@ -66,8 +69,6 @@ export PY_COLORS := 0
 endif
 TOOL_ENV := PATH=$(BIN):$$PATH XDG_CACHE_HOME=$(BUILD)/cache XDG_CONFIG_HOME=$(BUILD)/config
 
-PLUGIN_TYPES := become cache callback connection filter inventory lookup modules strategy test vars
-
 .PHONY: help venv test $(GATES) ee changelog-release test-matrix matrix-entry demo bench clean farm sanity-copy sanity-home ansible-test-units
 
 help:
@@ -75,6 +76,8 @@ help:
 	@echo "make demo        run tools/demo.py (its own venv: ansible-core and lxml only)"
 	@echo "make bench       run benchmarks/run.py"
 	@echo "make <gate>      one gate: $(GATES)"
+	@echo "                 (units: the fast pure-unit suite; playbooks: the tests that run ansible-playbook;"
+	@echo "                 integration: syntax check and sanity of the Windows integration targets)"
 	@echo "make ee          ansible-builder create + checks of the context (part of build)"
 	@echo "make changelog-release   antsibull-changelog release for galaxy.yml's version (not a gate)"
 	@echo "make test-matrix unit tests, sanity, molecule under ansible-core 2.16 (Python 3.11) and 2.21 (3.12); not a gate"
@@ -100,20 +103,25 @@ farm: $(FARM)/ansible_collections/iis/aspnet
 
 # ---------------------------------------------------------------- all gates
 test:
-	@mkdir -p $(BUILD); : > $(GATE_TIMES)
-	@total=$$(date +%s); \
-	for gate in venv $(GATES); do \
-		echo "=== gate: $$gate"; start=$$(date +%s); \
-		$(MAKE) $$gate || { echo "=== gate $$gate FAILED"; exit 1; }; \
-		printf '%-10s %4d s\n' "$$gate" $$(( $$(date +%s) - start )) >> $(GATE_TIMES); \
-	done; \
-	printf '%-10s %4d s\n' total $$(( $$(date +%s) - total )) >> $(GATE_TIMES); \
-	echo "=== all gates passed; wall time per gate:"; cat $(GATE_TIMES)
+	@$(PYTHON) tools/run_gates.py $(GATE_TIMES) "$(MAKE)" venv $(GATES)
 
 # ---------------------------------------------------------------- gates
+# The fast suite: every test but those that run ansible-playbook (marked playbook); a test that runs
+# it unmarked fails here (tests/unit/playbook_runs.py). No test collected is a failure (pytest exit 5).
 units: $(STAMP)
-	@rc=0; $(PY) -m pytest tests/unit || rc=$$?; \
-	if [ $$rc -eq 5 ]; then echo "units: no unit test collected yet"; exit 0; fi; exit $$rc
+	IIS_ASPNET_UNITS_ONLY=1 $(PY) -m pytest tests/unit -m "not playbook"
+
+# The tests that run the real ansible-playbook on image hosts (pytest -m playbook).
+playbooks: $(STAMP) farm
+	$(PY) -m pytest tests/unit -m playbook
+
+# The Windows integration targets cannot run here (no Windows host): each is syntax-checked as the
+# play ansible-test would run, and ansible-test sanity checks their files (on its own sanity copy).
+integration: $(STAMP) farm sanity-copy sanity-home
+	$(PY) tools/check_integration_targets.py $(BIN)/ansible-playbook $(FARM) $(BUILD)/integration
+	cd $(SANITY_COPY) && HOME=$(SANITY_HOME) $(TOOL_ENV) \
+		$(BIN)/ansible-test sanity --venv --color no --python $(PYVER) $(INTEGRATION)
+	@rm -rf $(SANITY_ROOT)
 
 lint: $(STAMP) farm
 	@# Playbooks in the repo call iis.aspnet.*: resolve them from this checkout.
@@ -190,28 +198,7 @@ build: $(STAMP)
 	$(PY) tools/check_tarball.py $(BUILD)/dist/iis-aspnet-*.tar.gz
 	$(PY) tools/check_tarball.py --planted $(BUILD)/tarball-check
 	ANSIBLE_COLLECTIONS_PATH=$(INSTALL_PATH) $(BIN)/ansible-galaxy collection install --no-deps --force -p $(INSTALL_PATH) $(BUILD)/dist/iis-aspnet-*.tar.gz
-	@found=0; \
-	for type in $(PLUGIN_TYPES); do \
-		dir=plugins/$$type; [ -d $$dir ] || continue; \
-		doctype=$${type%s}; if [ $$type = modules ]; then doctype=module; fi; \
-		case $$type in filter|test) pattern='*.yml';; *) pattern='*.py';; esac; \
-		for file in $$dir/$$pattern; do \
-			[ -f "$$file" ] || continue; \
-			name=$$(basename "$$file"); name=$${name%.*}; \
-			case $$name in _*) continue;; esac; \
-			echo "ansible-doc -t $$doctype iis.aspnet.$$name"; \
-			ANSIBLE_COLLECTIONS_PATH=$(INSTALL_PATH) $(BIN)/ansible-doc -t $$doctype iis.aspnet.$$name > /dev/null; \
-			found=$$((found + 1)); \
-		done; \
-	done; \
-	for spec in roles/*/meta/argument_specs.yml; do \
-		[ -f "$$spec" ] || continue; \
-		name=$$(basename $$(dirname $$(dirname "$$spec"))); \
-		echo "ansible-doc -t role iis.aspnet.$$name"; \
-		ANSIBLE_COLLECTIONS_PATH=$(INSTALL_PATH) $(BIN)/ansible-doc -t role iis.aspnet.$$name > /dev/null; \
-		found=$$((found + 1)); \
-	done; \
-	echo "build: collection built and installed; $$found documented plugin(s)/role(s) render with ansible-doc"
+	$(PY) tools/check_ansible_doc.py $(BIN)/ansible-doc $(INSTALL_PATH)
 	@$(MAKE) ee
 
 # The execution environment: ansible-builder writes the build context (Containerfile, _build/)
@@ -228,9 +215,10 @@ ee: $(STAMP)
 		--output-filename Containerfile > /dev/null
 	$(PY) tools/check_ee.py $(EE_CONTEXT) $(INSTALL_PATH)
 
+# Every scenario under extensions/molecule/ (none found is a failure).
 molecule: $(STAMP) farm
 	@scenarios=$$(for f in extensions/molecule/*/molecule.yml; do if [ -f "$$f" ]; then basename $$(dirname "$$f"); fi; done); \
-	if [ -z "$$scenarios" ]; then echo "molecule: no scenario under extensions/molecule/ yet"; exit 0; fi; \
+	if [ -z "$$scenarios" ]; then echo "molecule: no scenario (extensions/molecule/*/molecule.yml)"; exit 1; fi; \
 	for s in $$scenarios; do \
 		echo "=== molecule scenario: $$s"; \
 		$(TOOL_ENV) ANSIBLE_COLLECTIONS_PATH=$(FARM) $(BIN)/molecule test -s $$s; \
@@ -314,8 +302,7 @@ demo:
 # Benchmarks only: their extra packages (requirements/bench.txt) stay out of the gates' venv stamp.
 bench: $(STAMP) farm
 	@if [ -f requirements/bench.txt ]; then $(PY) -m pip install --quiet -c requirements/constraints.txt -r requirements/bench.txt; fi
-	@if [ -f benchmarks/run.py ]; then $(PY) benchmarks/run.py; \
-	else echo "bench: benchmarks/run.py does not exist yet"; fi
+	$(PY) benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_VENV) $(foreach version,$(MATRIX),$(ROOT)/.venv-$(version)) $(BUILD) tests/output .ansible .pytest_cache .hypothesis benchmarks/output

@@ -1,21 +1,22 @@
-"""Generate the option documentation of the module and the role from the engine's option spec.
+"""Generate the option documentation of the modules and the role from the engine's option spec.
 
-The engine's ``_spec.option_spec(docs=True)`` is the one definition of every option. ansible-doc
-and ansible-test need literal YAML, so this tool writes it into two places, between the lines
-``# BEGIN GENERATED OPTIONS`` and ``# END GENERATED OPTIONS`` (indented as the BEGIN line is):
+The engine's ``_spec.module_spec(module, docs=True)`` is the one definition of every option of
+every module. ansible-doc and ansible-test need literal YAML, so this tool writes it between the
+lines ``# BEGIN GENERATED OPTIONS`` and ``# END GENERATED OPTIONS`` (indented as the BEGIN line is):
 
-- ``plugins/modules/session_state.py``: the ``options:`` part of DOCUMENTATION;
+- ``plugins/modules/<module>.py`` of each module of ``_spec.MODULES``: the ``options:`` part of
+  DOCUMENTATION;
 - ``roles/session_state/meta/argument_specs.yml``: the option entries of the entry point, each
-  prefixed ``session_state_``. Their defaults are the role's own (``defaults/main.yml``) when it
-  sets a literal value there, else the module's.
+  prefixed ``session_state_`` (the options of ``session_state``). Their defaults are the role's own
+  (``defaults/main.yml``) when it sets a literal value there, else the module's.
 
 Usage::
 
-    tools/gen_docs.py            print both blocks
+    tools/gen_docs.py            print every block
     tools/gen_docs.py --check    exit 1 when a file differs from what would be generated
     tools/gen_docs.py --write    rewrite the lines between the markers, nothing else
 
-A file that does not exist yet is reported as "not present, skipped".
+A file that does not exist, or has no markers, is an error (exit 1): nothing is skipped.
 """
 
 from __future__ import annotations
@@ -32,14 +33,15 @@ import yaml
 
 BEGIN = "# BEGIN GENERATED OPTIONS"
 END = "# END GENERATED OPTIONS"
-MODULE_FILE = "plugins/modules/session_state.py"
+MODULE_FILE = "plugins/modules/{}.py"
+ROLE_MODULE = "session_state"
 ROLE_FILE = "roles/session_state/meta/argument_specs.yml"
 ROLE_DEFAULTS_FILE = "roles/session_state/defaults/main.yml"
 PREFIX = "session_state_"
 REPO = Path(__file__).resolve().parents[1]
 COLLECTION = "ansible_collections.iis.aspnet"
 # Order of the keys inside one option entry, as the Ansible docs write them.
-_KEY_ORDER = ("description", "type", "elements", "choices", "default", "no_log")
+_KEY_ORDER = ("description", "type", "elements", "required", "choices", "default", "no_log")
 
 
 def load_spec() -> types.ModuleType:
@@ -62,7 +64,9 @@ def load_spec() -> types.ModuleType:
 
 
 def _entry(spec: dict, describe: Callable[[str], str], children_key: str, keep_no_log: bool) -> dict:
-    entry = {"description": [describe(spec["description"])]}
+    paragraphs = spec["description"]
+    paragraphs = [paragraphs] if isinstance(paragraphs, str) else list(paragraphs)
+    entry = {"description": [describe(paragraph) for paragraph in paragraphs]}
     for key in _KEY_ORDER[1:]:
         if key in spec and (key != "no_log" or keep_no_log):
             entry[key] = spec[key]
@@ -162,22 +166,27 @@ def splice(text: str, block: Callable[[str], list[str]]) -> str:
     return "".join(lines[: first + 1] + generated + lines[last:])
 
 
-def targets(spec: dict, root: Path) -> list[tuple[str, Callable[[str], list[str]]]]:
+def targets(spec_module: types.ModuleType, root: Path) -> list[tuple[str, Callable[[str], list[str]]]]:
+    """(file, block) for each module's documentation, then the role's argument spec."""
+    found = [(MODULE_FILE.format(module), _module_block_of(spec_module.module_spec(module, docs=True)))
+             for module in spec_module.MODULES]
     defaults = read_role_defaults(root)
-    return [
-        (MODULE_FILE, lambda indent: module_block(spec, indent)),
-        (ROLE_FILE, lambda indent: role_block(spec, indent, defaults)),
-    ]
+    role_spec = spec_module.module_spec(ROLE_MODULE, docs=True)
+    return [*found, (ROLE_FILE, lambda indent: role_block(role_spec, indent, defaults))]
+
+
+def _module_block_of(spec: dict) -> Callable[[str], list[str]]:
+    return lambda indent: module_block(spec, indent)
 
 
 def sync(root: Path, write: bool, out=sys.stdout) -> int:
     """Check (or rewrite) every target file; 1 when one is out of date or has no markers."""
-    spec = load_spec().option_spec(docs=True)
     status = 0
-    for relative, block in targets(spec, root):
+    for relative, block in targets(load_spec(), root):
         path = root / relative
         if not path.is_file():
-            print(f"{relative}: not present, skipped", file=out)
+            print(f"{relative}: does not exist", file=out)
+            status = 1
             continue
         status = max(status, _sync_file(path, relative, block, write, out))
     return status
@@ -210,8 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.check or args.write:
         return sync(args.root, write=args.write)
-    spec = load_spec().option_spec(docs=True)
-    for relative, block in targets(spec, args.root):
+    for relative, block in targets(load_spec(), args.root):
         print(f"# {relative}\n" + "\n".join(block("")))
     return 0
 

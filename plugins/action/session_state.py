@@ -10,7 +10,7 @@ from ansible_collections.iis.aspnet.plugins.plugin_utils.run import _apply
 
 
 class ActionModule(EngineAction):
-    ARGUMENT_SPEC = _spec.option_spec()
+    ARGUMENT_SPEC = _spec.module_spec("session_state")
 
     def act(self, args, access):
         return _apply.session_state(args, access, given=self._given(), check_mode=bool(self._task.check_mode),

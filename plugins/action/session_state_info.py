@@ -10,15 +10,7 @@ from ansible_collections.iis.aspnet.plugins.plugin_utils.run import _inspect
 
 
 class ActionModule(EngineAction):
-    ARGUMENT_SPEC = {
-        "site": {"type": "raw"},
-        "framework_version": {"type": "str", "choices": list(_spec.FRAMEWORKS)},
-        "bitness": {"type": "list", "elements": "int", "choices": [64, 32]},
-        "image_root": {"type": "path"},
-        "image_environment": {"type": "dict"},
-        "image_shares": {"type": "dict"},
-        "include_service": {"type": "bool", "default": True},
-    }
+    ARGUMENT_SPEC = _spec.module_spec("session_state_info")
     READ_ONLY = True
 
     def act(self, args, access):

@@ -5,25 +5,12 @@
 from __future__ import annotations
 
 from ansible_collections.iis.aspnet.plugins.action import EngineAction
-from ansible_collections.iis.aspnet.plugins.plugin_utils.audit import _stig
+from ansible_collections.iis.aspnet.plugins.plugin_utils.base import _spec
 from ansible_collections.iis.aspnet.plugins.plugin_utils.run import _inspect
 
 
 class ActionModule(EngineAction):
-    ARGUMENT_SPEC = {
-        "profile": {"type": "str", "default": "stig_iis10", "choices": list(_stig.PROFILES)},
-        "exceptions": {"type": "list", "elements": "dict", "default": [], "options": {
-            "site": {"type": "str"},
-            "kind": {"type": "str", "required": True, "choices": list(_stig.EXCEPTION_KINDS)},
-            "justification": {"type": "str", "required": True},
-            "rules": {"type": "list", "elements": "str"},
-        }},
-        "server": {"type": "dict", "default": {}},
-        "declared": {"type": "list", "elements": "dict", "default": []},
-        "image_root": {"type": "path"},
-        "image_environment": {"type": "dict"},
-        "image_shares": {"type": "dict"},
-    }
+    ARGUMENT_SPEC = _spec.module_spec("session_state_stig")
     READ_ONLY = True
 
     def act(self, args, access):

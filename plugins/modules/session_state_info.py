@@ -1,8 +1,9 @@
 # Copyright: contributors to the iis.aspnet collection
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 #
-# Documentation only: the work is done on the controller by plugins/action/session_state_info.py,
-# whose ARGUMENT_SPEC these options describe (written by hand: tools/gen_docs.py covers session_state).
+# Documentation only: the work is done on the controller by plugins/action/session_state_info.py.
+# The options block is generated from plugins/plugin_utils/base/_spec.py (module_spec) by tools/gen_docs.py:
+# edit the spec, then run tools/gen_docs.py --write; never edit between the markers by hand.
 
 from __future__ import annotations
 
@@ -38,53 +39,65 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes.flow
   - iis.aspnet.action_group
   - iis.aspnet.read_only
+# BEGIN GENERATED OPTIONS
 options:
   site:
     description:
-      - One IIS configuration path below APPHOST, such as V(Default Web Site) or V(Default Web Site/shop), or a list of them.
-        Each must name a site or an application - ASP.NET allows session state only down to application level.
-      - When omitted, every site and application found in applicationHost.config is reported, and the server level too.
-        When given, only the named levels are reported (not the server level, and not the applications below a named site).
+      - One IIS configuration path below APPHOST, such as V(Default Web Site) or V(Default Web Site/shop),
+        or a list of them. Each must name a site or an application - ASP.NET allows session state only
+        down to application level.
+      - When omitted, every site and application found in applicationHost.config is reported, and the
+        server level too. When given, only the named levels are reported (not the server level, and not
+        the applications below a named site).
     type: raw
   framework_version:
     description:
-      - Which .NET Framework configuration tree the server level is reported for, V(v4.0) (C(v4.0.30319)) or V(v2.0)
-        (C(v2.0.50727)). When omitted, both, skipping a tree that is absent. Sites and applications always follow their
-        application pool.
+      - Which .NET Framework configuration tree the server level is reported for, V(v4.0) (C(v4.0.30319))
+        or V(v2.0) (C(v2.0.50727)). When omitted, both, skipping a tree that is absent. Sites and applications
+        always follow their application pool.
     type: str
-    choices: [v4.0, v2.0]
+    choices:
+      - v4.0
+      - v2.0
   bitness:
     description:
-      - Which Framework trees the server level is reported for, V(64) (C(Framework64)) and V(32) (C(Framework)). When
-        omitted, both, skipping a tree that is absent; a tree asked for by name (or with O(framework_version)) that is
-        absent is an error.
+      - Which Framework trees the server level is reported for, V(64) (C(Framework64)) and V(32) (C(Framework)).
+        When omitted, both, skipping a tree that is absent; a tree asked for by name (or with O(framework_version))
+        that is absent is an error.
     type: list
     elements: int
-    choices: [64, 32]
+    choices:
+      - 64
+      - 32
   image_root:
     description:
-      - On a POSIX host, a directory holding a Windows file system, one folder per drive letter
-        (C(<image_root>/C/Windows/...)). Windows paths are matched into it case-insensitively.
+      - 'On a POSIX host: a directory holding a Windows file system (an image, a golden tree, a test fixture),
+        one folder per drive letter (C(<image_root>/C/Windows/...)). Windows paths are matched into it
+        case-insensitively.'
     type: path
   image_environment:
     description:
-      - With O(image_root), the Windows environment variables of the imaged server, which the controller expands where the
-        server would (physical paths in applicationHost.config, the Windows folder) - V(SystemDrive) (default V(C:)),
-        V(windir) (default the V(Windows) folder of V(SystemDrive)) and any other variable those paths use. On a Windows
-        host leave it out - the host expands variables itself.
+      - 'With O(image_root): the Windows environment variables of the imaged server, which the controller
+        expands where the server would (physical paths in applicationHost.config, the Windows folder):
+        V(SystemDrive) (default V(C:)), V(windir) (default the V(Windows) folder of V(SystemDrive)) and
+        any other variable those paths use; C(ProgramFiles) and the like follow from V(SystemDrive) unless
+        given. On a Windows host leave it out: the host expands variables itself.'
     type: dict
   image_shares:
     description:
-      - With O(image_root), where UNC shares the server reads are in the image, as a mapping from a share
-        (V(\\\\fs01\\iisconfig)) to a Windows path of the image (V(Z:\\)) - shared configuration (C(redirection.config)) and
-        content on shares are read there. Without a mapping, a share the server uses is refused by name.
+      - 'With O(image_root): where UNC shares the server reads are in the image, as a mapping from a share
+        (V(\\\\fs01\\iisconfig)) to a Windows path of the image (V(Z:\\)): shared configuration (C(redirection.config))
+        and content on shares are read there. Without a mapping, a share the server uses is refused by
+        name, never replaced by a local copy.'
     type: dict
   include_service:
     description:
-      - Query the ASP.NET State Service (C(aspnet_state)) and its C(Parameters) registry values on Windows hosts, and check
-        StateServer levels against them. On image hosts the service is reported as not applicable.
+      - Query the ASP.NET State Service (C(aspnet_state)) and its C(Parameters) registry values on Windows
+        hosts, and check StateServer levels against them. On image hosts the service is reported as not
+        applicable.
     type: bool
     default: true
+# END GENERATED OPTIONS
 seealso:
   - module: iis.aspnet.session_state
 """
@@ -167,7 +180,10 @@ levels:
           naming the file per cause; empty when every input was read. The values shown then are those of the inputs
           that could be read, and M(iis.aspnet.session_state_stig) judges no rule on them.
       type: dict
-      sample: {"session_state": ["D:\\Sites\\Kiosk\\web.config: <sessionState> at line 4 is redirected with configSource='session.config'; edit that file instead"], "session_page_state": []}
+      sample:
+        session_state:
+          - "D:\\Sites\\Kiosk\\web.config: <sessionState> at line 4 is redirected with configSource='session.config'; edit that file instead"
+        session_page_state: []
     session_state:
       description:
         - One key per C(sessionState) attribute (its XML name, such as C(mode) or C(stateConnectionString)), each a dict

@@ -1,8 +1,9 @@
 # Copyright: contributors to the iis.aspnet collection
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 #
-# Documentation only: the work is done on the controller by plugins/action/session_state_stig.py,
-# whose ARGUMENT_SPEC these options describe.
+# Documentation only: the work is done on the controller by plugins/action/session_state_stig.py.
+# The options block is generated from plugins/plugin_utils/base/_spec.py (module_spec) by tools/gen_docs.py:
+# edit the spec, then run tools/gen_docs.py --write; never edit between the markers by hand.
 
 from __future__ import annotations
 
@@ -30,79 +31,96 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes.flow
   - iis.aspnet.action_group
   - iis.aspnet.read_only
+# BEGIN GENERATED OPTIONS
 options:
   profile:
     description:
-      - Which STIGs to judge - V(stig_iis10) (IIS 10.0 Server V3R7 and Site V2R15) or V(stig_iis85) (IIS 8.5 Server V2R7
-        and Site V2R9).
-      - IIS 10.0 V-218805 asks for a session timeout of at most 15 minutes, IIS 8.5 V-214420 of at most 20.
+      - Which STIGs to judge - V(stig_iis10) (IIS 10.0 Server V3R7 and Site V2R15) or V(stig_iis85) (IIS
+        8.5 Server V2R7 and Site V2R9).
+      - IIS 10.0 V-218805 asks for a session timeout of at most 15 minutes, IIS 8.5 V-214420 of at most
+        20.
     type: str
-    choices: [stig_iis10, stig_iis85]
+    choices:
+      - stig_iis10
+      - stig_iis85
     default: stig_iis10
   exceptions:
     description:
-      - Declared exceptions, each with a justification that the report and the checklist carry for the auditor.
-      - V(not_applicable) - a server or site used only for system-to-system maintenance, with no user access and restricted
-        IPs; its rules that the STIG allows it for (the cookie rules) become V(Not_Applicable).
-      - V(web_farm) - a site of a web farm that keeps session state in SQL Server or a state server; the rules that say so
-        (V-218751, V-214444, V-214462) are V(NotAFinding) when its mode is out of process, and the remediation leaves its mode
-        alone.
+      - Declared exceptions, each with a justification that the report and the checklist carry for the
+        auditor.
+      - V(not_applicable) - a server or site used only for system-to-system maintenance, with no user
+        access and restricted IPs; its rules that the STIG allows it for (the cookie rules) become V(Not_Applicable).
+      - V(web_farm) - a site of a web farm that keeps session state in SQL Server or a state server; the
+        rules that say so (V-218751, V-214444, V-214462) are V(NotAFinding) when its mode is out of process,
+        and the remediation leaves its mode alone.
     type: list
     elements: dict
     default: []
     suboptions:
       site:
-        description: The IIS site. Omit it for the server.
+        description:
+          - The IIS site. Omit it for the server.
         type: str
       kind:
-        description: The kind of exception.
+        description:
+          - The kind of exception.
         type: str
         required: true
-        choices: [not_applicable, web_farm]
+        choices:
+          - not_applicable
+          - web_farm
       justification:
-        description: Why the rules do not apply. Required and not empty.
+        description:
+          - Why the rules do not apply. Required and not empty.
         type: str
         required: true
       rules:
-        description: The Vuln IDs the exception covers (default - every rule the kind fits).
+        description:
+          - The Vuln IDs the exception covers (default - every rule the kind fits).
         type: list
         elements: str
   server:
     description:
       - The settings the same run writes at server level (C(mode), C(cookieless), C(timeout), C(commit),
-        C(framework_version), C(bitness), as given to M(iis.aspnet.session_state)). With C(commit=MACHINE) only values that come from
-        machine.config (or the schema default) count as fixed by it, since a root web.config overrides it.
-      - Values a site inherits from there are judged fixed by that write, so RV(remediation) does not repeat them in every
-        site.
-      - A value that contradicts the profile (C(cookieless) other than V(UseCookies) or V(false), a timeout above the limit)
-        is refused, before any file is read.
+        C(framework_version), C(bitness), as given to M(iis.aspnet.session_state)). With C(commit=MACHINE)
+        only values that come from machine.config (or the schema default) count as fixed by it, since
+        a root web.config overrides it.
+      - Values a site inherits from there are judged fixed by that write, so RV(remediation) does not
+        repeat them in every site.
+      - A value that contradicts the profile (C(cookieless) other than V(UseCookies) or V(false), a timeout
+        above the limit) is refused, before any file is read.
     type: dict
     default: {}
   declared:
     description:
-      - The site entries the same run writes (as given to M(iis.aspnet.session_state)). An entry that contradicts the
-        profile without an exception for its site is refused, and RV(remediation) leaves the settings they own to them.
+      - The site entries the same run writes (as given to M(iis.aspnet.session_state)). An entry that
+        contradicts the profile without an exception for its site is refused, and RV(remediation) leaves
+        the settings they own to them.
     type: list
     elements: dict
     default: []
   image_root:
     description:
-      - On a POSIX host, the directory that holds the Windows tree (one folder per drive letter). Required there; refused on
-        Windows hosts.
+      - 'On a POSIX host: a directory holding a Windows file system (an image, a golden tree, a test fixture),
+        one folder per drive letter (C(<image_root>/C/Windows/...)). Windows paths are matched into it
+        case-insensitively. Required on a POSIX host; refused on Windows hosts.'
     type: path
   image_environment:
     description:
-      - With O(image_root), the Windows environment variables of the imaged server, which the controller expands where the
-        server would (physical paths in applicationHost.config, the Windows folder) - V(SystemDrive) (default V(C:)),
-        V(windir) (default the V(Windows) folder of V(SystemDrive)) and any other variable those paths use. On a Windows
-        host leave it out - the host expands variables itself.
+      - 'With O(image_root): the Windows environment variables of the imaged server, which the controller
+        expands where the server would (physical paths in applicationHost.config, the Windows folder):
+        V(SystemDrive) (default V(C:)), V(windir) (default the V(Windows) folder of V(SystemDrive)) and
+        any other variable those paths use; C(ProgramFiles) and the like follow from V(SystemDrive) unless
+        given. On a Windows host leave it out: the host expands variables itself.'
     type: dict
   image_shares:
     description:
-      - With O(image_root), where UNC shares the server reads are in the image, as a mapping from a share
-        (V(\\\\fs01\\iisconfig)) to a Windows path of the image (V(Z:\\)) - shared configuration (C(redirection.config)) and
-        content on shares are read there. Without a mapping, a share the server uses is refused by name.
+      - 'With O(image_root): where UNC shares the server reads are in the image, as a mapping from a share
+        (V(\\\\fs01\\iisconfig)) to a Windows path of the image (V(Z:\\)): shared configuration (C(redirection.config))
+        and content on shares are read there. Without a mapping, a share the server uses is refused by
+        name, never replaced by a local copy.'
     type: dict
+# END GENERATED OPTIONS
 seealso:
   - module: iis.aspnet.session_state_info
   - module: iis.aspnet.session_state
@@ -196,7 +214,7 @@ findings:
           C(required), C(compliant), C(source) (as in M(iis.aspnet.session_state_info); null for the schema default),
           C(unread) and C(iis_manager) (the applicationHost.config value IIS Manager shows there, with C(file), C(line) and
           C(compliant), or null).
-        - C(compliant) is null, and the finding V(Open) whatever the value shown, when the value in effect cannot be known:
+        - C(compliant) is null, and the finding V(Open) whatever the value shown, when the value in effect cannot be known -
           C(unread) then names each file or definition that could not be read (a file that cannot be parsed, a
           C(<sessionState>) that is encrypted or redirected with C(configSource)), as
           RV(iis.aspnet.session_state_info#module:levels[].unread) does. No remediation is planned on such a value.

@@ -40,11 +40,23 @@ def sample_tree(root: Path) -> Path:
     return root
 
 
+# Set by `make units`: the fast suite must not run ansible-playbook, so a test that does and is not
+# marked ``playbook`` fails there instead of silently making the unit suite slow.
+UNITS_ONLY = "IIS_ASPNET_UNITS_ONLY"
+
+
+def _refuse_in_units_only() -> None:
+    if os.environ.get(UNITS_ONLY):
+        raise RuntimeError("this test runs ansible-playbook: mark it @pytest.mark.playbook (make playbooks runs it, "
+                           f"make units sets {UNITS_ONLY} and must not)")
+
+
 def ansible_env(workdir: Path, **extra: str) -> dict[str, str]:
     """The environment of a run that keeps all of Ansible's state under ``workdir``.
 
     The remote temp dir is there too (``remote-tmp``), so a test can prove nothing is left in it.
     """
+    _refuse_in_units_only()
     (workdir / "remote-tmp").mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "ANSIBLE_COLLECTIONS_PATH": str(FARM), "ANSIBLE_HOME": str(workdir / "ansible-home"),
            "ANSIBLE_LOCAL_TEMP": str(workdir / "ansible-tmp"), "ANSIBLE_REMOTE_TMP": str(workdir / "remote-tmp"),
@@ -60,6 +72,7 @@ def ansible_env(workdir: Path, **extra: str) -> dict[str, str]:
 def ansible_playbook(workdir: Path, playbook: list, inventory: dict | str, *flags: str, env: dict | None = None,
                      prefix: tuple[str, ...] = (), timeout: int = 300) -> subprocess.CompletedProcess:
     """Run ``playbook`` (a list of plays) against ``inventory`` (a dict, or ``"localhost,"``-style text)."""
+    _refuse_in_units_only()
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "play.yml").write_text(json.dumps(playbook))
     if isinstance(inventory, dict):

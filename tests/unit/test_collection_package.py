@@ -10,6 +10,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 from ansible_collections.iis.aspnet.tests.unit.playbook_runs import REPO, ansible_playbook, digests, sample_tree
@@ -73,6 +74,7 @@ GROUP_PLAY = [{
 }]
 
 
+@pytest.mark.playbook
 def test_module_defaults_for_the_group_reach_every_module(tmp_path):
     image = sample_tree(tmp_path / "image")
     before = digests(image)

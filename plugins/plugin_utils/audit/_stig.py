@@ -24,10 +24,8 @@ NOT_A_FINDING, OPEN, NOT_APPLICABLE = "NotAFinding", "Open", "Not_Applicable"
 STATUSES = (OPEN, NOT_A_FINDING, NOT_APPLICABLE)
 SERVER = "server"
 SITE = "site"
-# Exception kinds: a maintenance-only server or site is Not Applicable to every rule of its scope;
-# a web farm may keep state out of process where the rule allows it.
-KIND_NOT_APPLICABLE, KIND_WEB_FARM = "not_applicable", "web_farm"
-EXCEPTION_KINDS = (KIND_NOT_APPLICABLE, KIND_WEB_FARM)
+# Exception kinds and profile names are option values: the spec defines them (base/_spec).
+KIND_NOT_APPLICABLE, KIND_WEB_FARM, EXCEPTION_KINDS = _spec.KIND_NOT_APPLICABLE, _spec.KIND_WEB_FARM, _spec.EXCEPTION_KINDS
 OUT_OF_PROCESS = ("StateServer", "SQLServer", "Custom")
 SOURCE_DEFAULT = "schema default"
 # The server node of IIS Manager shows .NET 4 settings: server rules are judged on its trees.
@@ -153,8 +151,8 @@ BENCHMARKS: dict[str, Benchmark] = {bench.stig_id: bench for bench in (
               )),
 )}
 PROFILES: dict[str, tuple[str, str]] = {
-    "stig_iis10": ("IIS_10-0_Server_STIG", "IIS_10-0_Site_STIG"),
-    "stig_iis85": ("IIS_8-5_Server_STIG", "IIS_8-5_Site_STIG"),
+    _spec.STIG_IIS10: ("IIS_10-0_Server_STIG", "IIS_10-0_Site_STIG"),
+    _spec.STIG_IIS85: ("IIS_8-5_Server_STIG", "IIS_8-5_Site_STIG"),
 }
 
 

@@ -186,7 +186,7 @@ def _attribute_value(text: str, pos: int) -> tuple[int, int]:
 def _value_end(text: str, pos: int, enclosing: str | None, xml: bool) -> int:
     if pos >= len(text) or _closes_attribute(text, pos, enclosing):
         return pos
-    end = _braced_end(text, pos + 1) if text[pos] == "{" else None
+    end = _braced_end(text, pos + 1, enclosing) if text[pos] == "{" else None
     for kind, forms in _QUOTE_FORMS.items():
         opener = forms.match(text, pos)
         if end is None and opener and (xml or opener.group() == kind):
@@ -214,12 +214,15 @@ def _quoted_end(text: str, pos: int, forms: re.Pattern, enclosing: str | None) -
     return len(text)
 
 
-def _braced_end(text: str, pos: int) -> int:
-    """End of an ODBC-style {value}; '}}' stands for a literal brace."""
-    while (close := text.find("}", pos)) >= 0:
-        if not text.startswith("}}", close):
-            return close + 1
-        pos = close + 2
+def _braced_end(text: str, pos: int, enclosing: str | None) -> int:
+    """End of an ODBC-style {value}; '}}' stands for a literal brace. An unterminated one ends with
+    the enclosing XML attribute (the connection string cannot reach past it), else at the end."""
+    while pos < len(text):
+        if _closes_attribute(text, pos, enclosing):
+            return pos
+        if text[pos] == "}" and not text.startswith("}}", pos):
+            return pos + 1
+        pos += 2 if text[pos] == "}" else 1
     return len(text)
 
 

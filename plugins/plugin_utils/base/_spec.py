@@ -21,6 +21,16 @@ from ansible_collections.iis.aspnet.plugins.plugin_utils.base._errors import Opt
 FRAMEWORKS = {"v4.0": "v4.0.30319", "v2.0": "v2.0.50727"}
 BITNESS_DIRS = {64: "Framework64", 32: "Framework"}
 COMMITS = ("MACHINE", "WEBROOT", "APPHOST", "SITE", "APP")
+# The ASP.NET State Service as the state_service option drives it (host/_service acts on these).
+SERVICE_STATES = ("started", "stopped", "present", "ignore")
+SERVICE_START_MODES = ("auto", "delayed", "manual", "disabled")
+# STIG profiles (audit/_stig maps each to its benchmarks) and the kinds of a declared exception:
+# a maintenance-only server or site is Not Applicable to every rule of its scope; a web farm may
+# keep state out of process where the rule allows it.
+STIG_IIS10, STIG_IIS85 = "stig_iis10", "stig_iis85"
+STIG_PROFILES = (STIG_IIS10, STIG_IIS85)
+KIND_NOT_APPLICABLE, KIND_WEB_FARM = "not_applicable", "web_farm"
+EXCEPTION_KINDS = (KIND_NOT_APPLICABLE, KIND_WEB_FARM)
 
 INFINITE = "Infinite"  # exact case: TimeSpan*OrInfiniteConverter compares with ==
 ONE_YEAR_MINUTES = 525600  # SessionStateModule.MAX_CACHE_BASED_TIMEOUT_MINUTES
@@ -571,11 +581,11 @@ def _argspec_of(attr: Attribute) -> dict:
 
 
 _SERVICE_SUBOPTIONS = {
-    "state": {"type": "str", "choices": ["started", "stopped", "present", "ignore"], "description": (
+    "state": {"type": "str", "choices": list(SERVICE_STATES), "description": (
         "V(started) or V(stopped) ensure the service exists and is in that state; V(present) only ensures it "
         "exists; V(ignore) leaves the service alone. A missing service is created from C(aspnet_state.exe) of "
         "the chosen framework (the Framework64 copy when 64 is in O(bitness)).")},
-    "start_mode": {"type": "str", "choices": ["auto", "delayed", "manual", "disabled"], "description": (
+    "start_mode": {"type": "str", "choices": list(SERVICE_START_MODES), "description": (
         "Start type of the service. Windows installs it as V(manual), and ASP.NET updates reset it to "
         "V(manual).")},
     "port": {"type": "int", "description": (
@@ -591,6 +601,38 @@ _SERVICE_SUBOPTIONS = {
         "so). V(false) defers the restart, with a warning.")},
 }
 
+
+# Options several modules share: each defined once; what a module adds to a description is its own.
+def _framework_option(description: str, **extra) -> dict:
+    return {"type": "str", "choices": list(FRAMEWORKS), **extra, "description": description}
+
+
+def _bitness_option(description: str, **extra) -> dict:
+    return {"type": "list", "elements": "int", **extra, "description": description}
+
+
+def _image_options(root_extra: str = "") -> dict:
+    return {
+        "image_root": {"type": "path", "description": (
+            "On a POSIX host: a directory holding a Windows file system (an image, a golden tree, a test fixture), "
+            "one folder per drive letter (C(<image_root>/C/Windows/...)). Windows paths are matched into it "
+            "case-insensitively." + root_extra)},
+        "image_environment": {"type": "dict", "description": (
+            "With O(image_root): the Windows environment variables of the imaged server, which the controller "
+            "expands where the server would (physical paths in applicationHost.config, the Windows folder): "
+            "V(SystemDrive) (default V(C:)), V(windir) (default the V(Windows) folder of V(SystemDrive)) and any other "
+            "variable those paths use; C(ProgramFiles) and the like follow from V(SystemDrive) unless given. On a "
+            "Windows host leave it out: the host expands variables itself.")},
+        "image_shares": {"type": "dict", "description": (
+            "With O(image_root): where UNC shares the server reads are in the image, as a mapping from a share "
+            "(V(\\\\\\\\fs01\\\\iisconfig)) to a Windows path of the image (V(Z:\\\\)): shared configuration "
+            "(C(redirection.config)) and content on shares are read there. Without a mapping, a share the server uses "
+            "is refused by name, never replaced by a local copy.")},
+    }
+
+
+_ATTRIBUTE_OPTIONS = {attr.option: {**_argspec_of(attr), "description": attr.description} for attr in ATTRIBUTES}
+
 _TARGET_OPTIONS = {
     "commit": {"type": "str", "choices": list(COMMITS), "description": (
         "Which configuration file receives the settings, as appcmd's C(/commit): V(MACHINE) (machine.config), "
@@ -604,16 +646,16 @@ _TARGET_OPTIONS = {
         "Site/shop)) is accepted too. Without it the settings apply at server level. With O(commit=MACHINE) or O(commit=WEBROOT) they are "
         "written inside a C(<location path>) of that file. It must name a site or an application: ASP.NET allows "
         "session state only down to application level.")},
-    "framework_version": {"type": "str", "choices": list(FRAMEWORKS), "default": "v4.0", "description": (
+    "framework_version": _framework_option(default="v4.0", description=(
         "Which .NET Framework configuration tree O(commit=MACHINE) and O(commit=WEBROOT) edit: V(v4.0) "
         "(C(v4.0.30319), .NET 4.x) or V(v2.0) (C(v2.0.50727), .NET 2.0 to 3.5). For V(SITE) and V(APP) the "
-        "files above the target follow the application pool's runtime version.")},
+        "files above the target follow the application pool's runtime version.")),
     # No Ansible choices: ansible-core 2.16 crashes joining a refused int into its message ("expected str
     # instance, int found"); the engine refuses any other value, naming it (_levels).
-    "bitness": {"type": "list", "elements": "int", "default": [64, 32], "description": (
+    "bitness": _bitness_option(default=list(BITNESS_DIRS), description=(
         "Which Framework trees O(commit=MACHINE) and O(commit=WEBROOT) edit, one or both of V(64) "
         "(C(Framework64)) and V(32) (C(Framework)); 32-bit application pools read the 32-bit tree. A tree that is "
-        "absent is skipped with a warning when this option is left at its default, and is an error when it is given.")},
+        "absent is skipped with a warning when this option is left at its default, and is an error when it is given.")),
 }
 
 _OTHER_OPTIONS = {
@@ -629,33 +671,86 @@ _OTHER_OPTIONS = {
         "The ASP.NET State Service (C(aspnet_state)); only O(mode=StateServer) uses it, but it is ensured "
         "whatever the mode (a warning says so for other modes). Default: V({state: started, start_mode: auto}) "
         "on Windows hosts and V({state: ignore}) with O(image_root), where there is no service manager.")},
-    "image_root": {"type": "path", "description": (
-        "On a POSIX host: a directory holding a Windows file system (an image, a golden tree, a test fixture), "
-        "one folder per drive letter (C(<image_root>/C/Windows/...)). Windows paths are matched into it "
-        "case-insensitively. O(state_service.state) must then be V(ignore).")},
-    "image_environment": {"type": "dict", "description": (
-        "With O(image_root): the Windows environment variables of the imaged server, which the controller expands "
-        "where the server would (physical paths in applicationHost.config, the Windows folder): V(SystemDrive) "
-        "(default V(C:)), V(windir) (default the V(Windows) folder of V(SystemDrive)) and any other variable those "
-        "paths use; C(ProgramFiles) and the like follow from V(SystemDrive) unless given. On a Windows host leave it "
-        "out: the host expands variables itself.")},
-    "image_shares": {"type": "dict", "description": (
-        "With O(image_root): where UNC shares the server reads are in the image, as a mapping from a share "
-        "(V(\\\\\\\\fs01\\\\iisconfig)) to a Windows path of the image (V(Z:\\\\)): shared configuration "
-        "(C(redirection.config)) and content on shares are read there. Without a mapping, a share the server uses is "
-        "refused by name, never replaced by a local copy.")},
+    **_image_options(root_extra=" O(state_service.state) must then be V(ignore)."),
     "backup": {"type": "bool", "default": False, "description": (
         "Keep a timestamped copy of each file changed. The role turns it on for Windows hosts, where the write "
         "is not atomic.")},
 }
 
+_INFO_OPTIONS = {
+    "site": {"type": "raw", "description": (
+        "One IIS configuration path below APPHOST, such as V(Default Web Site) or V(Default Web Site/shop), or a list of "
+        "them. Each must name a site or an application - ASP.NET allows session state only down to application level.",
+        "When omitted, every site and application found in applicationHost.config is reported, and the server level "
+        "too. When given, only the named levels are reported (not the server level, and not the applications below a "
+        "named site).")},
+    "framework_version": _framework_option(description=(
+        "Which .NET Framework configuration tree the server level is reported for, V(v4.0) (C(v4.0.30319)) or V(v2.0) "
+        "(C(v2.0.50727)). When omitted, both, skipping a tree that is absent. Sites and applications always follow "
+        "their application pool.")),
+    "bitness": _bitness_option(choices=list(BITNESS_DIRS), description=(
+        "Which Framework trees the server level is reported for, V(64) (C(Framework64)) and V(32) (C(Framework)). "
+        "When omitted, both, skipping a tree that is absent; a tree asked for by name (or with O(framework_version)) "
+        "that is absent is an error.")),
+    **_image_options(),
+    "include_service": {"type": "bool", "default": True, "description": (
+        "Query the ASP.NET State Service (C(aspnet_state)) and its C(Parameters) registry values on Windows hosts, "
+        "and check StateServer levels against them. On image hosts the service is reported as not applicable.")},
+}
 
-def option_spec(*, docs: bool = False) -> dict:
-    """The module's Ansible argument_spec; with ``docs`` each entry also carries its description."""
-    spec = copy.deepcopy(_TARGET_OPTIONS)
-    for attr in ATTRIBUTES:
-        spec[attr.option] = {**_argspec_of(attr), "description": attr.description}
-    spec.update(copy.deepcopy(_OTHER_OPTIONS))
+_STIG_OPTIONS = {
+    "profile": {"type": "str", "default": STIG_IIS10, "choices": list(STIG_PROFILES), "description": (
+        "Which STIGs to judge - V(stig_iis10) (IIS 10.0 Server V3R7 and Site V2R15) or V(stig_iis85) (IIS 8.5 Server "
+        "V2R7 and Site V2R9).",
+        "IIS 10.0 V-218805 asks for a session timeout of at most 15 minutes, IIS 8.5 V-214420 of at most 20.")},
+    "exceptions": {"type": "list", "elements": "dict", "default": [], "options": {
+        "site": {"type": "str", "description": "The IIS site. Omit it for the server."},
+        "kind": {"type": "str", "required": True, "choices": list(EXCEPTION_KINDS),
+                 "description": "The kind of exception."},
+        "justification": {"type": "str", "required": True,
+                          "description": "Why the rules do not apply. Required and not empty."},
+        "rules": {"type": "list", "elements": "str",
+                  "description": "The Vuln IDs the exception covers (default - every rule the kind fits)."},
+    }, "description": (
+        "Declared exceptions, each with a justification that the report and the checklist carry for the auditor.",
+        "V(not_applicable) - a server or site used only for system-to-system maintenance, with no user access and "
+        "restricted IPs; its rules that the STIG allows it for (the cookie rules) become V(Not_Applicable).",
+        "V(web_farm) - a site of a web farm that keeps session state in SQL Server or a state server; the rules that "
+        "say so (V-218751, V-214444, V-214462) are V(NotAFinding) when its mode is out of process, and the remediation "
+        "leaves its mode alone.")},
+    "server": {"type": "dict", "default": {}, "description": (
+        "The settings the same run writes at server level (C(mode), C(cookieless), C(timeout), C(commit), "
+        "C(framework_version), C(bitness), as given to M(iis.aspnet.session_state)). With C(commit=MACHINE) only values "
+        "that come from machine.config (or the schema default) count as fixed by it, since a root web.config overrides "
+        "it.",
+        "Values a site inherits from there are judged fixed by that write, so RV(remediation) does not repeat them in "
+        "every site.",
+        "A value that contradicts the profile (C(cookieless) other than V(UseCookies) or V(false), a timeout above the "
+        "limit) is refused, before any file is read.")},
+    "declared": {"type": "list", "elements": "dict", "default": [], "description": (
+        "The site entries the same run writes (as given to M(iis.aspnet.session_state)). An entry that contradicts the "
+        "profile without an exception for its site is refused, and RV(remediation) leaves the settings they own to "
+        "them.",)},
+    **_image_options(root_extra=" Required on a POSIX host; refused on Windows hosts."),
+}
+
+# Each module's options, in the order its documentation lists them.
+_MODULE_OPTIONS = {
+    "session_state": (_TARGET_OPTIONS, _ATTRIBUTE_OPTIONS, _OTHER_OPTIONS),
+    "session_state_info": (_INFO_OPTIONS,),
+    "session_state_stig": (_STIG_OPTIONS,),
+}
+MODULES = tuple(_MODULE_OPTIONS)
+
+
+def module_spec(module: str, *, docs: bool = False) -> dict:
+    """The Ansible argument_spec of ``module`` (one of MODULES), a fresh copy; with ``docs`` each entry also
+    carries its description (a string, or a tuple of paragraphs)."""
+    if module not in _MODULE_OPTIONS:
+        raise KeyError(f"no module {module!r}: one of {', '.join(MODULES)}")
+    spec = {}
+    for part in _MODULE_OPTIONS[module]:
+        spec.update(copy.deepcopy(part))
     return spec if docs else _strip_descriptions(spec)
 
 
@@ -671,7 +766,8 @@ def _strip_descriptions(spec: dict) -> dict:
 
 __all__ = [
     "FRAMEWORKS", "BITNESS_DIRS", "COMMITS", "INFINITE", "ONE_YEAR_MINUTES", "ONE_YEAR_MESSAGE", "Attribute",
-    "ATTRIBUTES", "CONNECTION_STRINGS", "attribute", "reverted", "to_xml", "same_value", "is_registry", "may_be_name",
-    "literal_problem", "state_connection_problem",
-    "sql_connection_problem", "connection_pairs", "desired_settings", "check_effective", "option_spec",
+    "ATTRIBUTES", "CONNECTION_STRINGS", "SERVICE_STATES", "SERVICE_START_MODES", "STIG_IIS10", "STIG_IIS85",
+    "STIG_PROFILES", "KIND_NOT_APPLICABLE", "KIND_WEB_FARM", "EXCEPTION_KINDS", "MODULES", "attribute", "reverted",
+    "to_xml", "same_value", "is_registry", "may_be_name", "literal_problem", "state_connection_problem",
+    "sql_connection_problem", "connection_pairs", "desired_settings", "check_effective", "module_spec",
 ]

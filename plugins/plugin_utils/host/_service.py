@@ -38,8 +38,7 @@ WIN_SERVICE = "ansible.windows.win_service"
 WIN_REG_STAT = "ansible.windows.win_reg_stat"
 WIN_REGEDIT = "ansible.windows.win_regedit"
 
-STATES = ("started", "stopped", "present", "ignore")
-START_MODES = ("auto", "delayed", "manual", "disabled")
+STATES, START_MODES = _spec.SERVICE_STATES, _spec.SERVICE_START_MODES  # the state_service option's values
 # Option -> registry value under PARAMETERS_KEY.
 REGISTRY_VALUES = {"port": "Port", "allow_remote_connection": "AllowRemoteConnection"}
 # Hosts the service accepts while AllowRemoteConnection is off ("loopback" is the schema default's).

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import subprocess
 
+import pytest
+
 from ansible_collections.iis.aspnet.tests.unit.playbook_runs import (
     ANSIBLE_PLAYBOOK, REPO, ROOT32, ROOT64, ansible_env, digests, sample_tree,
 )
@@ -34,6 +36,7 @@ def test_it_opens_with_what_the_collection_does_then_the_two_commands():
     assert "ansible-galaxy collection install iis-aspnet-" in block("python3 -m pip install \"ansible-core>=2.16,<2.22\" lxml")
 
 
+@pytest.mark.playbook
 def test_the_image_tree_playbook_runs_as_printed(tmp_path):
     image = sample_tree(tmp_path / "image")
     inventory = block("# images.yml")

@@ -17,6 +17,8 @@ from ansible_collections.iis.aspnet.tests.unit.playbook_runs import (
     ANSIBLE_PLAYBOOK, ROOT32, ROOT64, WIN_ROOT32, WIN_ROOT64, ansible_env, digests, sample_tree,
 )
 
+pytestmark = pytest.mark.playbook  # runs the real ansible-playbook: the playbook suite
+
 HOSTS = ("web01", "web02", "web03")
 # The command line, as the playbook's header documents it (the shell passes one argument).
 DOCUMENTED = 'rollout_batches=[1, "25%", "100%"]'

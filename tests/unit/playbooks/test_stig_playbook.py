@@ -16,6 +16,8 @@ import pytest
 
 from ansible_collections.iis.aspnet.tests.unit.playbook_runs import ANSIBLE_PLAYBOOK, ansible_env, digests, sample_tree
 
+pytestmark = pytest.mark.playbook  # runs the real ansible-playbook: the playbook suite
+
 REFUSAL = "server: timeout=20 contradicts the profile, which requires at most 15 minutes at server level"
 # The sample server against stig_iis10, worked out in tests/unit/plugins/plugin_utils/test_stig.py: the
 # server's timeout (20 minutes in the root web.config) and Legacy's cookieless mode are open.

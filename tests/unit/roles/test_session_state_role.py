@@ -40,7 +40,7 @@ def module_spec() -> dict:
         import gen_docs  # pylint: disable=import-outside-toplevel
     finally:
         sys.path.pop(0)
-    return gen_docs.load_spec().option_spec(docs=True)
+    return gen_docs.load_spec().module_spec("session_state", docs=True)
 
 
 def tasks() -> dict:

@@ -265,6 +265,7 @@ def runs(tmp_path_factory):
     return {name: json.loads((results / f"{name}.json").read_text()) for name in CASES}
 
 
+@pytest.mark.playbook
 def test_without_a_profile_the_role_plans_what_it_always_did(runs):
     result = runs["plain"]
     assert result["failure"] is None
@@ -274,6 +275,7 @@ def test_without_a_profile_the_role_plans_what_it_always_did(runs):
         (WIN_ROOT64, "mode", "InProc"), (WIN_ROOT32, "mode", "InProc")}
 
 
+@pytest.mark.playbook
 def test_a_timeout_above_the_limit_fails_before_anything_is_written(runs):
     assert "timeout=20 contradicts the profile, which requires at most 15 minutes at server level" in runs["too_long"]["failure"]
     assert runs["too_long"]["session_state_result_server"] is None

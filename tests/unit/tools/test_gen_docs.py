@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 from pathlib import Path
 
 import pytest
 import yaml
 
-from ansible_collections.iis.aspnet.plugins.plugin_utils.base._spec import option_spec
+from ansible_collections.iis.aspnet.plugins.plugin_utils.base._spec import module_spec
+from ansible_collections.iis.aspnet.tests.unit.tools.tool_loader import load_tool
 
-TOOL = Path(__file__).resolve().parents[3] / "tools" / "gen_docs.py"
-_loader = importlib.util.spec_from_file_location("gen_docs", TOOL)
-gen_docs = importlib.util.module_from_spec(_loader)
-_loader.loader.exec_module(gen_docs)
+gen_docs = load_tool("gen_docs")
+MODULE_FILE = "plugins/modules/session_state.py"
+INFO_FILE = "plugins/modules/session_state_info.py"
+STIG_FILE = "plugins/modules/session_state_stig.py"
+# Every file the tool keeps, in the order it reports them.
+FILES = (MODULE_FILE, INFO_FILE, STIG_FILE, gen_docs.ROLE_FILE)
+
+
+def option_spec(*, docs: bool = False) -> dict:
+    return module_spec("session_state", docs=docs)
+
 
 MODULE_TEXT = '''#!/usr/bin/python
 """Documentation of the action plugin."""
@@ -58,9 +65,10 @@ argument_specs:
 
 
 def write_tree(root: Path, module: str | None = MODULE_TEXT, role: str | None = ROLE_TEXT,
-               defaults: str | None = None) -> None:
-    for relative, text in ((gen_docs.MODULE_FILE, module), (gen_docs.ROLE_FILE, role),
-                           (gen_docs.ROLE_DEFAULTS_FILE, defaults)):
+               defaults: str | None = None, others: str | None = MODULE_TEXT) -> None:
+    """The session_state module file ``module``, the info and STIG module files ``others``, the role."""
+    for relative, text in ((MODULE_FILE, module), (INFO_FILE, others), (STIG_FILE, others),
+                           (gen_docs.ROLE_FILE, role), (gen_docs.ROLE_DEFAULTS_FILE, defaults)):
         if text is not None:
             path = root / relative
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -72,9 +80,13 @@ def run(root: Path, write: bool = False) -> tuple[int, str]:
     return gen_docs.sync(root, write, out), out.getvalue()
 
 
-def documentation(root: Path) -> dict:
+def report(status: str) -> str:
+    return "".join(f"{relative}: {status}\n" for relative in FILES)
+
+
+def documentation(root: Path, relative: str = MODULE_FILE) -> dict:
     namespace: dict = {}
-    exec(compile((root / gen_docs.MODULE_FILE).read_text(), "session_state.py", "exec"), namespace)  # noqa: S102
+    exec(compile((root / relative).read_text(), relative, "exec"), namespace)  # noqa: S102
     return yaml.safe_load(namespace["DOCUMENTATION"])
 
 
@@ -82,7 +94,7 @@ def role_spec(root: Path) -> dict:
     return yaml.safe_load((root / gen_docs.ROLE_FILE).read_text())["argument_specs"]["main"]["options"]
 
 
-KEYS = ("type", "choices", "default", "elements")
+KEYS = ("type", "choices", "default", "elements", "required")
 
 
 def same_shape(documented: dict, spec: dict, children: str) -> None:
@@ -101,10 +113,9 @@ def same_shape(documented: dict, spec: dict, children: str) -> None:
 
 def test_write_then_check_round_trip(tmp_path):
     write_tree(tmp_path)
-    assert run(tmp_path) == (1, f"{gen_docs.MODULE_FILE}: out of date; run tools/gen_docs.py --write\n"
-                                f"{gen_docs.ROLE_FILE}: out of date; run tools/gen_docs.py --write\n")
-    assert run(tmp_path, write=True) == (0, f"{gen_docs.MODULE_FILE}: updated\n{gen_docs.ROLE_FILE}: updated\n")
-    assert run(tmp_path) == (0, f"{gen_docs.MODULE_FILE}: up to date\n{gen_docs.ROLE_FILE}: up to date\n")
+    assert run(tmp_path) == (1, report("out of date; run tools/gen_docs.py --write"))
+    assert run(tmp_path, write=True) == (0, report("updated"))
+    assert run(tmp_path) == (0, report("up to date"))
     assert run(tmp_path, write=True)[0] == 0
 
 
@@ -117,6 +128,22 @@ def test_module_documentation_equals_the_spec(tmp_path):
     assert "no_log" not in str(doc["options"])  # not a documentation key
     assert doc["options"]["cookie_same_site"]["choices"][0] == "None"  # a string, not YAML's null
     assert doc["options"]["mode"]["type"] == "raw"  # an unquoted Off (false) reaches the engine, which says to quote it
+
+
+@pytest.mark.parametrize(("relative", "module"), [(INFO_FILE, "session_state_info"), (STIG_FILE, "session_state_stig")])
+def test_info_and_stig_documentation_equal_their_spec(tmp_path, relative, module):
+    write_tree(tmp_path)
+    run(tmp_path, write=True)
+    same_shape(documentation(tmp_path, relative)["options"], module_spec(module), "suboptions")
+
+
+def test_paragraphs_stay_paragraphs(tmp_path):
+    write_tree(tmp_path)
+    run(tmp_path, write=True)
+    options = documentation(tmp_path, STIG_FILE)["options"]
+    assert len(options["exceptions"]["description"]) == 3  # the intro, then one paragraph per kind
+    assert options["exceptions"]["description"][1].startswith("V(not_applicable) - a server or site")
+    assert options["exceptions"]["suboptions"]["kind"]["required"] is True
 
 
 def test_role_argument_specs_equal_the_spec_with_prefix(tmp_path):
@@ -148,7 +175,7 @@ def test_role_defaults_come_from_the_role(tmp_path):
 def test_only_the_lines_between_the_markers_change(tmp_path):
     write_tree(tmp_path)
     run(tmp_path, write=True)
-    text = (tmp_path / gen_docs.MODULE_FILE).read_text()
+    text = (tmp_path / MODULE_FILE).read_text()
     head, rest = text.split(gen_docs.BEGIN)
     _block, tail = rest.split(gen_docs.END)
     original_head, original_rest = MODULE_TEXT.split(gen_docs.BEGIN)
@@ -164,16 +191,18 @@ DRIFTS = [
 
 @pytest.mark.parametrize(("old", "new", "status"), DRIFTS)
 def test_drift_detection(tmp_path, old, new, status):
-    write_tree(tmp_path, role=None)
+    write_tree(tmp_path)
     run(tmp_path, write=True)
-    path = tmp_path / gen_docs.MODULE_FILE
+    path = tmp_path / MODULE_FILE
     path.write_text(path.read_text().replace(old, new, 1))
     assert run(tmp_path)[0] == status
 
 
-def test_missing_files_are_skipped(tmp_path):
-    assert run(tmp_path) == (0, f"{gen_docs.MODULE_FILE}: not present, skipped\n"
-                                f"{gen_docs.ROLE_FILE}: not present, skipped\n")
+def test_missing_files_fail(tmp_path):
+    assert run(tmp_path) == (1, report("does not exist"))
+    write_tree(tmp_path, others=None)
+    status, output = run(tmp_path, write=True)
+    assert status == 1 and f"{INFO_FILE}: does not exist\n{STIG_FILE}: does not exist\n" in output
 
 
 MARKERS = [
@@ -185,16 +214,16 @@ MARKERS = [
 
 @pytest.mark.parametrize("body", MARKERS)
 def test_missing_or_misplaced_markers(tmp_path, body):
-    write_tree(tmp_path, module=f'DOCUMENTATION = r"""\n{body}"""\n', role=None)
+    write_tree(tmp_path, module=f'DOCUMENTATION = r"""\n{body}"""\n')
     status, output = run(tmp_path, write=True)
     assert status == 1
-    assert output.startswith(f"{gen_docs.MODULE_FILE}: needs one line '{gen_docs.BEGIN}' followed by one line")
+    assert output.startswith(f"{MODULE_FILE}: needs one line '{gen_docs.BEGIN}' followed by one line")
 
 
 def test_crlf_files_stay_crlf(tmp_path):
-    write_tree(tmp_path, module=MODULE_TEXT.replace("\n", "\r\n"), role=None)
+    write_tree(tmp_path, module=MODULE_TEXT.replace("\n", "\r\n"))
     run(tmp_path, write=True)
-    data = (tmp_path / gen_docs.MODULE_FILE).read_bytes()
+    data = (tmp_path / MODULE_FILE).read_bytes()
     assert data.count(b"\n") == data.count(b"\r\n")
     assert run(tmp_path)[0] == 0
 
@@ -207,7 +236,7 @@ def test_generated_yaml_is_indented_under_the_marker():
 
 
 def test_cli(tmp_path, capsys):
-    write_tree(tmp_path, role=None)
+    write_tree(tmp_path)
     assert gen_docs.main(["--check", "--root", str(tmp_path)]) == 1
     assert gen_docs.main(["--write", "--root", str(tmp_path)]) == 0
     assert gen_docs.main(["--check", "--root", str(tmp_path)]) == 0

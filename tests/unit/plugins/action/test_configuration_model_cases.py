@@ -14,8 +14,9 @@ import pytest
 from ansible_collections.iis.aspnet.plugins.action.session_state_info import ActionModule as InfoModule
 from ansible_collections.iis.aspnet.plugins.action.session_state_stig import ActionModule as StigModule
 from ansible_collections.iis.aspnet.plugins.plugin_utils.report import _drift
-from ansible_collections.iis.aspnet.tests.unit.plugins.action.test_session_state import F64, W64, FakeWindows
-from ansible_collections.iis.aspnet.tests.unit.plugins.action.test_session_state import action as session_action
+from ansible_collections.iis.aspnet.tests.unit.plugins.action.windows_action import F64, W64, windows_host
+from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.windows_modules import WindowsHost
+from ansible_collections.iis.aspnet.tests.unit.plugins.action.windows_action import action as session_action
 
 # The files on the host, and as the modules name them (the host expands the variables).
 WWWROOT = "C:\\inetpub\\wwwroot\\web.config"
@@ -26,23 +27,23 @@ SHOP_PATH = "MACHINE/WEBROOT/APPHOST/Default Web Site/shop"
 SITE_PATH = "MACHINE/WEBROOT/APPHOST/Default Web Site"
 
 
-def edit(host: FakeWindows, path: str, old: str, new: str) -> None:
+def edit(host: WindowsHost, path: str, old: str, new: str) -> None:
     text = host.files[path].decode("utf-8-sig" if host.files[path].startswith(b"\xef\xbb\xbf") else "utf-8")
     assert text.count(old) == 1, (path, old)
     bom = b"\xef\xbb\xbf" if host.files[path].startswith(b"\xef\xbb\xbf") else b""
     host.files[path] = bom + text.replace(old, new).encode("utf-8")
 
 
-def shop_without_session_state(host: FakeWindows) -> None:
+def shop_without_session_state(host: WindowsHost) -> None:
     edit(host, SHOP, '<sessionState mode="InProc" timeout="20" cookieless="UseCookies"/>', "")
 
 
-def root_location(host: FakeWindows, path: str, attributes: str) -> None:
+def root_location(host: WindowsHost, path: str, attributes: str) -> None:
     edit(host, F64, "</configuration>",
          f'<location path="{path}"><system.web><sessionState {attributes} /></system.web></location>\r\n</configuration>')
 
 
-def run(module, host: FakeWindows, args: dict, check_mode: bool = True) -> dict:
+def run(module, host: WindowsHost, args: dict, check_mode: bool = True) -> dict:
     plugin = session_action(host, args, check_mode=check_mode)
     if module is not None:
         plugin = module(plugin._task, plugin._connection, plugin._play_context, loader=None, templar=None,
@@ -57,8 +58,8 @@ def level(result: dict, config_path: str, bitness: int = 64) -> dict:
 
 # --- 1. a root web.config <location> for an application beats the site's top level ---------------
 
-def case_one() -> FakeWindows:
-    host = FakeWindows()
+def case_one() -> WindowsHost:
+    host = windows_host()
     shop_without_session_state(host)
     edit(host, WWWROOT, "<system.web>\r\n", '<system.web>\r\n        <sessionState mode="InProc" />\r\n')
     root_location(host, "Default Web Site/shop", 'mode="SQLServer"')
@@ -82,7 +83,7 @@ def test_writer_accepts_infinite_where_sql_server_is_in_effect():
 
 
 def test_stig_audit_opens_the_site_whose_application_runs_use_uri():
-    host = FakeWindows()
+    host = windows_host()
     edit(host, WWWROOT, "<system.web>\r\n", '<system.web>\r\n        <sessionState cookieless="UseCookies" />\r\n')
     edit(host, SHOP, 'cookieless="UseCookies"', "")
     root_location(host, "Default Web Site/shop", 'cookieless="UseUri"')
@@ -102,8 +103,8 @@ def test_stig_audit_opens_the_site_whose_application_runs_use_uri():
 
 # --- 2. <location path="." inheritInChildApplications="false"> stops at child applications -------
 
-def case_two() -> FakeWindows:
-    host = FakeWindows()
+def case_two() -> WindowsHost:
+    host = windows_host()
     shop_without_session_state(host)
     edit(host, WWWROOT, "</configuration>", '<location path="." inheritInChildApplications="false"><system.web>'
                                             '<sessionState mode="SQLServer" /></system.web></location>\r\n</configuration>')
@@ -135,8 +136,8 @@ ENTRIES = ('<connectionStrings><add name="StateSrv" connectionString="tcpip=stat
            '<add name="StateBad" connectionString="state01:42424" /></connectionStrings>\r\n</configuration>')
 
 
-def with_entries() -> FakeWindows:
-    host = FakeWindows()
+def with_entries() -> WindowsHost:
+    host = windows_host()
     edit(host, F64, "</configuration>", ENTRIES)
     return host
 
@@ -182,7 +183,7 @@ REDIRECTION = "C:\\Windows\\System32\\inetsrv\\config\\redirection.config"
 SHARED = "\\\\fs01\\iisconfig\\applicationHost.config"
 
 
-def shared_configuration(host: FakeWindows, present: bool = True) -> None:
+def shared_configuration(host: WindowsHost, present: bool = True) -> None:
     host.files[REDIRECTION] = (b'<configuration>\r\n    <configurationRedirection enabled="true" '
                                b'path="\\\\fs01\\iisconfig" />\r\n</configuration>\r\n')
     if present:  # the share's copy names another folder for the shop than the stale local one
@@ -191,7 +192,7 @@ def shared_configuration(host: FakeWindows, present: bool = True) -> None:
 
 
 def test_info_reads_the_shared_applicationhost_config_through_the_host():
-    host = FakeWindows()
+    host = windows_host()
     shared_configuration(host)
     result = run(InfoModule, host, {"include_service": False})
     reads = [args["src"] for name, args in host.calls if name == "ansible.builtin.slurp"]
@@ -202,7 +203,7 @@ def test_info_reads_the_shared_applicationhost_config_through_the_host():
 
 
 def test_writer_refuses_when_the_shared_copy_cannot_be_read():
-    host = FakeWindows()
+    host = windows_host()
     shared_configuration(host, present=False)
     result = run(None, host, {"site": "Default Web Site/shop", "mode": "Off"})
     assert result["failed"] and result["msg"].startswith("%windir%\\System32\\inetsrv\\config\\redirection.config: ")
@@ -219,14 +220,14 @@ def test_writer_refuses_when_the_shared_copy_cannot_be_read():
     ({"site": "Nowhere", "commit": "WEBROOT", "mode": "Off", "bitness": [64]}, "no IIS site named 'Nowhere'"),
 ])
 def test_writer_refuses_server_level_locations_the_model_rejects(args, fragment):
-    host = FakeWindows()
+    host = windows_host()
     before = dict(host.files)
     result = run(None, host, args, check_mode=False)
     assert result["failed"] and fragment in result["msg"] and host.files == before
 
 
 def test_writer_refuses_a_site_setting_a_root_location_locks():
-    host = FakeWindows()
+    host = windows_host()
     edit(host, F64, "</configuration>", '<location path="Default Web Site" allowOverride="false"><system.web>'
                                         '<sessionState mode="InProc" /></system.web></location>\r\n</configuration>')
     result = run(None, host, {"site": "Default Web Site", "commit": "APP", "mode": "Off"})
@@ -236,8 +237,8 @@ def test_writer_refuses_a_site_setting_a_root_location_locks():
 
 def test_writer_warns_when_a_later_definition_overrides_what_it_writes():
     # The shop's own web.config says InProc: a root <location> for the shop is written, but loses.
-    result = run(None, FakeWindows(), {"site": "Default Web Site/shop", "commit": "WEBROOT", "mode": "SQLServer",
-                                       "bitness": [64]})
+    result = run(None, windows_host(), {"site": "Default Web Site/shop", "commit": "WEBROOT", "mode": "SQLServer",
+                                        "bitness": [64]})
     assert result.get("failed") is None, result
     (warning,) = [w for w in result["warnings"] if "comes after it" in w]
     assert warning.startswith(f"sessionState mode=SQLServer is written to {W64}, but {SHOP_PATH} runs mode=InProc from "

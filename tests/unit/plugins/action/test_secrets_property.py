@@ -26,7 +26,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from ansible_collections.iis.aspnet.plugins.plugin_utils.report import _drift
-from ansible_collections.iis.aspnet.tests.unit.plugins.action.test_session_state import F64, FakeWindows, action
+from ansible_collections.iis.aspnet.tests.unit.plugins.action.windows_action import F64, action, windows_host
+from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.windows_modules import WindowsHost
 from ansible_collections.iis.aspnet.tests.unit.plugins.action.test_session_state_stig import action as stig_action
 
 # Printable, not white space at the ends (SqlClient trims a bare value), with every character
@@ -62,7 +63,7 @@ KEYWORD = st.builds(lambda word, picks: "".join(reference(c, f) for c, f in zip(
 SPACE = st.sampled_from(["", " ", "&#9;", "&#x20;"])
 
 
-def planted(host: FakeWindows, keyword: str, space: str, old: str, new: str) -> None:
+def planted(host: WindowsHost, keyword: str, space: str, old: str, new: str) -> None:
     """The 64-bit root web.config with OLD in its sessionState and NEW in the element before it."""
     end = b"        <!-- health monitoring, web parts and site map providers cut from this sample -->\r\n    </system.web>"
     lines = (f'        <machineKey validationKey="{xml_attribute(new)}" />\r\n'
@@ -72,7 +73,7 @@ def planted(host: FakeWindows, keyword: str, space: str, old: str, new: str) -> 
     host.files[F64] = host.files[F64].replace(end, lines + end)
 
 
-def outputs(host: FakeWindows, new: str, check_mode: bool) -> list[str]:
+def outputs(host: WindowsHost, new: str, check_mode: bool) -> list[str]:
     args = {"mode": "SQLServer", "sql_connection_string": f"data source=new;user id=u;Password={sqlclient(new)}",
             "bitness": [64], "state_service": {"state": "ignore"}}
     result = action(host, args, check_mode=check_mode, diff=True).run(task_vars={})
@@ -95,7 +96,7 @@ def outputs(host: FakeWindows, new: str, check_mode: bool) -> list[str]:
 @example("password", "&#x20;", "Zq7oldKx", "Zq7new&amp;Kx", False)
 @example("PASSWORD", "&#9;", "Zq7o{l}dKx", "Zq7ne€wKx", True)
 def test_no_secret_survives_in_any_output(keyword, space, old, new, check_mode):
-    host = FakeWindows()
+    host = windows_host()
     planted(host, keyword, space, old, new)
     texts = outputs(host, new, check_mode)
     assert len(texts) > 7  # the audit gave checklists to look into

@@ -1,136 +1,21 @@
-"""The action plugin against a simulated Windows host, at the seam of the modules it calls.
+"""The action plugin on the shared Windows host (windows_action.py), at the seam of the modules it calls.
 
-No Windows host exists here: ``_execute_module`` is replaced by a small host that answers
-slurp, win_stat, win_copy, win_service, win_reg_stat and win_regedit in the shapes those modules
-return (see tests/unit/plugins/plugin_utils/fixtures/windows/README.md for their sources), over an
-in-memory copy of the sample server tree. The tests assert the exact calls, their count (the
-budget of DESIGN 4), check mode and compare-and-swap.
+The tests assert the exact calls, their count (the budget of docs/performance.md), check mode and
+compare-and-swap.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import re
-from pathlib import Path
-from unittest.mock import MagicMock
-
 import pytest
 
-from ansible_collections.iis.aspnet.plugins.action.session_state import ActionModule
+from ansible_collections.iis.aspnet.tests.unit.plugins.action.windows_action import F32, F64, W32, W64, action, modules, windows_host
+from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.windows_modules import expand, windows_collection
 
-SAMPLE = Path(__file__).resolve().parents[4] / "examples" / "sample-server"
-F64 = "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\Config\\web.config"
-F32 = "C:\\Windows\\Microsoft.NET\\Framework\\v4.0.30319\\Config\\web.config"
-# The same files as the module names them: below the Windows folder the host expands (%windir%).
-W64 = "%windir%\\Microsoft.NET\\Framework64\\v4.0.30319\\Config\\web.config"
-W32 = "%windir%\\Microsoft.NET\\Framework\\v4.0.30319\\Config\\web.config"
 CANARY = "Canary-93be-Secret"
 
 
-# What a Windows Server has in its environment: the modules' path options (type path) expand these.
-ENVIRONMENT = {"windir": "C:\\Windows", "systemroot": "C:\\Windows", "systemdrive": "C:"}
-
-
-def expand(path: str) -> str:
-    """%VARIABLE% expanded as ExpandEnvironmentVariables does (case-insensitive names; unknown ones kept)."""
-    return re.sub(r"%([^%]+)%", lambda m: ENVIRONMENT.get(m.group(1).casefold(), m.group(0)), path)
-
-
-class FakeWindows:
-    """Files keyed by Windows path (case-insensitive) and the aspnet_state service."""
-
-    def __init__(self):
-        self.files = {}
-        for path in SAMPLE.rglob("*"):
-            if path.is_file() and path.name != "README.md" and not path.name.startswith("."):
-                relative = path.relative_to(SAMPLE).parts
-                self.files[f"{relative[0]}:\\" + "\\".join(relative[1:])] = path.read_bytes()
-        self.service = {"exists": True, "name": "aspnet_state", "state": "stopped", "start_mode": "manual",
-                        "display_name": "ASP.NET State Service", "path": "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\aspnet_state.exe"}
-        self.calls = []
-        self.uploads = {}
-        self.before_checksum = None  # a hook to simulate another writer
-
-    def transfer(self, remote, data):
-        """What the action's _transfer_data does: the upload lands in the host's temp dir."""
-        self.uploads[remote] = data
-
-    def find(self, path):
-        path = expand(path)
-        return next((key for key in self.files if key.casefold() == path.casefold()), None)
-
-    def execute(self, module_name=None, module_args=None, task_vars=None, **_kwargs):
-        self.calls.append((module_name, dict(module_args)))
-        return getattr(self, module_name.rpartition(".")[2])(module_args)
-
-    def slurp(self, args):
-        key = self.find(args["src"])
-        if key is None:
-            return {"failed": True, "msg": f"Path {args['src']} is not found"}
-        return {"content": base64.b64encode(self.files[key]).decode(), "encoding": "base64", "source": args["src"]}
-
-    def win_stat(self, args):
-        if self.before_checksum:
-            self.before_checksum()
-        key = self.find(args["path"])
-        if key is None:
-            is_dir = any(k.casefold().startswith(args["path"].casefold().rstrip("\\") + "\\") for k in self.files)
-            return {"stat": {"exists": is_dir, "isdir": is_dir}}
-        stat = {"exists": True, "isdir": False}
-        if args.get("get_checksum"):
-            stat["checksum"] = hashlib.sha1(self.files[key]).hexdigest()
-        return {"stat": stat}
-
-    def win_copy(self, args):
-        key = self.find(args["dest"]) or expand(args["dest"])
-        backup = key + ".1234.2026-11-25@03:50:00~" if args.get("backup") and key in self.files else None
-        self.files[key] = self.uploads[args["src"]]
-        return {"changed": True, "dest": args["dest"], **({"backup_file": backup} if backup else {})}
-
-    def win_service(self, args):
-        if args.get("start_mode"):
-            self.service["start_mode"] = args["start_mode"]
-        if args.get("state"):
-            self.service["state"] = {"started": "running", "stopped": "stopped", "restarted": "running"}[args["state"]]
-        return {"changed": len(args) > 1, **self.service}
-
-    def win_reg_stat(self, args):
-        return {"exists": True, "properties": {"Port": {"type": "REG_DWORD", "value": 42424, "raw_value": 42424}}}
-
-    def win_regedit(self, args):
-        return {"changed": True, "data_changed": True, "data_type_changed": False}
-
-
-def action(host: FakeWindows, args: dict, check_mode=False, diff=False):
-    task = MagicMock()
-    task.args = args
-    task.check_mode = check_mode
-    task.diff = diff
-    task.async_val = 0
-    connection = MagicMock()
-    connection._shell._IS_WINDOWS = True
-    connection._shell.tmpdir = None
-    connection._shell.join_path = lambda *parts: "\\".join(parts)
-    plugin = ActionModule(task, connection, MagicMock(), loader=None, templar=None, shared_loader_obj=None)
-    plugin._execute_module = host.execute
-
-    def make_tmp():
-        connection._shell.tmpdir = "C:\\Users\\ansible\\AppData\\Local\\Temp\\ansible-tmp-1"
-
-    plugin._make_tmp_path = make_tmp
-    plugin._transfer_data = host.transfer
-    plugin._fixup_perms2 = lambda paths: None
-    plugin._remove_tmp_path = lambda path: None
-    return plugin
-
-
-def modules(host):
-    return [name for name, _args in host.calls]
-
-
 def test_seed_procedure_on_windows_then_steady_state():
-    host = FakeWindows()
+    host = windows_host()
     result = action(host, {"mode": "InProc"}).run(task_vars={})
     assert result.get("failed") is None, result
     assert modules(host) == [
@@ -148,7 +33,7 @@ def test_seed_procedure_on_windows_then_steady_state():
     assert result["changed"] and result["service"]["state"] == "started" and result["service"]["start_mode"] == "auto"
     assert any("does not use the ASP.NET State Service" in warning for warning in result["warnings"])
 
-    steady = FakeWindows()
+    steady = windows_host()
     steady.files, steady.service = host.files, host.service
     again = action(steady, {"mode": "InProc"}).run(task_vars={})
     assert not again["changed"]
@@ -156,7 +41,7 @@ def test_seed_procedure_on_windows_then_steady_state():
 
 
 def test_check_mode_reads_and_queries_but_sends_nothing_that_changes():
-    host = FakeWindows()
+    host = windows_host()
     before = dict(host.files)
     result = action(host, {"mode": "InProc"}, check_mode=True, diff=True).run(task_vars={})
     assert result["changed"] and host.files == before and host.uploads == {}
@@ -166,7 +51,7 @@ def test_check_mode_reads_and_queries_but_sends_nothing_that_changes():
 
 
 def test_a_file_changed_between_read_and_write_is_not_written():
-    host = FakeWindows()
+    host = windows_host()
 
     def other_writer():
         host.files[F32] = host.files[F32] + b"\r\n"
@@ -179,7 +64,7 @@ def test_a_file_changed_between_read_and_write_is_not_written():
 
 
 def test_a_failed_write_names_the_file_leaves_it_intact_and_removes_the_temp_dir():
-    host = FakeWindows()
+    host = windows_host()
     before = dict(host.files)
 
     def denied(args):
@@ -198,7 +83,7 @@ def test_a_failed_write_names_the_file_leaves_it_intact_and_removes_the_temp_dir
 
 
 def test_every_upload_comes_before_the_compare_so_the_window_holds_none():
-    host = FakeWindows()
+    host = windows_host()
     events = []
     plugin = action(host, {"mode": "InProc", "state_service": {"state": "ignore"}})
     plugin._transfer_data = lambda remote, data: (events.append("upload"), host.uploads.__setitem__(remote, data))
@@ -210,7 +95,7 @@ def test_every_upload_comes_before_the_compare_so_the_window_holds_none():
 
 
 def test_a_write_failing_after_another_says_which_file_changed():
-    host = FakeWindows()
+    host = windows_host()
     before = dict(host.files)
     original = host.win_copy
 
@@ -229,7 +114,7 @@ def test_a_write_failing_after_another_says_which_file_changed():
 
 
 def test_secret_is_masked_in_every_part_of_the_result():
-    host = FakeWindows()
+    host = windows_host()
     result = action(host, {"mode": "SQLServer", "sql_connection_string": f"data source=db;user id=u;password={CANARY}",
                            "state_service": {"state": "ignore"}}, diff=True).run(task_vars={})
     assert result["changed"] and CANARY not in repr(result)
@@ -237,7 +122,7 @@ def test_secret_is_masked_in_every_part_of_the_result():
 
 
 def test_missing_service_is_created_from_the_64_bit_framework():
-    host = FakeWindows()
+    host = windows_host()
     host.service = {"exists": False, "name": "aspnet_state"}
     original = host.win_service
 
@@ -260,7 +145,7 @@ def test_missing_service_is_created_from_the_64_bit_framework():
     ({"mode": "InProc", "state_service": {"state": "started", "port": 70000}}, "port"),
 ])
 def test_refusals_send_no_write(args, fragment):
-    host = FakeWindows()
+    host = windows_host()
     result = action(host, args).run(task_vars={})
     assert result["failed"] and fragment in result["msg"]
     assert not any(name in ("ansible.windows.win_copy", "ansible.windows.win_regedit") for name in modules(host))
@@ -268,7 +153,7 @@ def test_refusals_send_no_write(args, fragment):
 
 @pytest.mark.parametrize("args, skipped", [({"mode": "InProc"}, True), ({"mode": "InProc", "bitness": [64, 32]}, False)])
 def test_a_default_bitness_without_its_tree_is_skipped_an_asked_one_is_an_error(args, skipped):
-    host = FakeWindows()
+    host = windows_host()
     host.files = {path: data for path, data in host.files.items() if "Framework64" not in path}
     result = action(host, args).run(task_vars={})
     if skipped:
@@ -276,3 +161,14 @@ def test_a_default_bitness_without_its_tree_is_skipped_an_asked_one_is_an_error(
         assert any("64-bit" in warning and "skipped" in warning for warning in result["warnings"])
     else:
         assert result["failed"] and "Framework64" in result["msg"] and "not found" in result["msg"]
+
+
+def test_the_host_refuses_what_ansible_windows_does_not_document():
+    """The shared host checks each call as FakeWindows does: a wrong call cannot pass unnoticed."""
+    if windows_collection() is None:
+        pytest.skip("ansible.windows is not installed (ansible-test units): nothing to check the calls against")
+    host = windows_host()
+    with pytest.raises(AssertionError, match="'bogus' is not a documented option"):
+        host.execute("ansible.windows.win_stat", {"path": F64, "bogus": 1})
+    with pytest.raises(AssertionError, match="start_mode='automatic' is not one of"):
+        host.execute("ansible.windows.win_service", {"name": "aspnet_state", "start_mode": "automatic"})

@@ -20,6 +20,8 @@ from ansible_collections.iis.aspnet.tests.unit.playbook_runs import (
     ROOT32, ROOT64, SAMPLE, WIN_ROOT32, WIN_ROOT64, ansible_env, digests, leftovers, run_on_images, sample_tree,
 )
 
+pytestmark = pytest.mark.playbook  # runs the real ansible-playbook: the playbook suite
+
 RACING = Path(__file__).resolve().parent / "racing"
 OTHER_WRITER = "<!-- edited by someone else -->\r\n"
 HR = "D/Sites/Intranet/hr"

@@ -34,6 +34,8 @@ from ansible_collections.iis.aspnet.tests.unit.playbook_runs import (
     REPO, ROOT64, SAMPLE, WIN_ROOT64, digests, leftovers, run_on_images, sample_tree,
 )
 
+pytestmark = pytest.mark.playbook  # runs the real ansible-playbook: the playbook suite
+
 ORIGINAL = (SAMPLE / ROOT64).read_bytes()
 TOP_GROUP = b"    <system.web>\r\n        <pages>"  # the top-level <system.web> of the sample's 64-bit root
 END_GROUP = b"cut from this sample -->\r\n    </system.web>\r\n"  # ...and its end

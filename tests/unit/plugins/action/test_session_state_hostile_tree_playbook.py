@@ -28,6 +28,8 @@ import pytest
 from ansible_collections.iis.aspnet.tests.unit.playbook_runs import ROOT64, SAMPLE, WIN_ROOT64, leftovers, run_on_images, sample_tree
 from ansible_collections.iis.aspnet.tests.unit.plugins.action.test_session_state_hostile_playbook import ORIGINAL, edit, inserted
 
+pytestmark = pytest.mark.playbook  # runs the real ansible-playbook: the playbook suite
+
 APPHOST = "C/Windows/System32/inetsrv/config/applicationHost.config"
 SHOP = "C/inetpub/shop/web.config"
 INTRANET = "D/Sites/Intranet/web.config"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from ansible_collections.iis.aspnet.plugins.action.session_state import ActionModule
-from ansible_collections.iis.aspnet.tests.unit.plugins.action.test_session_state import action as windows_action
+from ansible_collections.iis.aspnet.tests.unit.plugins.action.windows_action import action as windows_action
 from ansible_collections.iis.aspnet.tests.unit.playbook_runs import ROOT32, ROOT64, SAMPLE, WIN_ROOT64, digests, sample_tree
 from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.image_host import LocalImageHost
 

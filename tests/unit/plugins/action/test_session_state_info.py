@@ -4,26 +4,27 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.iis.aspnet.tests.unit.plugins.action.test_session_state import FakeWindows, modules
-from ansible_collections.iis.aspnet.tests.unit.plugins.action.test_session_state import action as session_action
+from ansible_collections.iis.aspnet.tests.unit.plugins.action.windows_action import modules, windows_host
+from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.windows_modules import WindowsHost
+from ansible_collections.iis.aspnet.tests.unit.plugins.action.windows_action import action as session_action
 from ansible_collections.iis.aspnet.plugins.action.session_state_info import ActionModule
 
 APPHOST = "C:\\Windows\\System32\\inetsrv\\config\\applicationHost.config"
 
 
-def action(host: FakeWindows, args: dict):
+def action(host: WindowsHost, args: dict):
     plugin = session_action(host, args)
     info = ActionModule(plugin._task, plugin._connection, plugin._play_context, loader=None, templar=None, shared_loader_obj=None)
     info._execute_module = host.execute
     return info
 
 
-def slurps(host: FakeWindows) -> list[str]:
+def slurps(host: WindowsHost) -> list[str]:
     return [args["src"].casefold() for name, args in host.calls if name == "ansible.builtin.slurp"]
 
 
 def test_three_sites_cost_one_read_per_file_and_one_service_query():
-    host = FakeWindows()
+    host = windows_host()
     before = dict(host.files)
     result = action(host, {}).run(task_vars={})
     assert result.get("failed") is None, result
@@ -46,7 +47,7 @@ def test_three_sites_cost_one_read_per_file_and_one_service_query():
     assert "SampleOnly!23" not in repr(result)
 
 
-def add_sites(host: FakeWindows, count: int) -> None:
+def add_sites(host: WindowsHost, count: int) -> None:
     """Many sites sharing one pool and one physical folder, each with its own application."""
     sites = "".join(
         f'<site name="Bulk{n}" id="{100 + n}"><application path="/" applicationPool="DefaultAppPool">'
@@ -60,7 +61,7 @@ def add_sites(host: FakeWindows, count: int) -> None:
 
 
 def test_reads_grow_with_distinct_files_only():
-    host = FakeWindows()
+    host = windows_host()
     add_sites(host, 40)
     result = action(host, {"include_service": False}).run(task_vars={})
     assert result.get("failed") is None, result
@@ -73,7 +74,7 @@ def test_reads_grow_with_distinct_files_only():
 
 
 def test_named_sites_read_only_their_chains():
-    host = FakeWindows()
+    host = windows_host()
     result = action(host, {"site": ["Default Web Site/shop", "Intranet/hr"], "include_service": False}).run(task_vars={})
     assert [level["config_path"] for level in result["levels"]] == [
         "MACHINE/WEBROOT/APPHOST/Default Web Site/shop", "MACHINE/WEBROOT/APPHOST/Intranet/hr"]
@@ -83,7 +84,7 @@ def test_named_sites_read_only_their_chains():
 
 
 def test_refusals():
-    host = FakeWindows()
+    host = windows_host()
     assert "application" in action(host, {"site": "Default Web Site/images"}).run(task_vars={})["msg"]
     assert "image_root" in action(host, {"image_root": "/srv"}).run(task_vars={})["msg"]
     assert "site" in action(host, {"site": [1]}).run(task_vars={})["msg"]

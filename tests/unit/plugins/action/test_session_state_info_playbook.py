@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from ansible_collections.iis.aspnet.tests.unit.playbook_runs import WIN_ROOT32 as F32
 from ansible_collections.iis.aspnet.tests.unit.playbook_runs import digests, run_on_images, sample_tree
+
+pytestmark = pytest.mark.playbook  # runs the real ansible-playbook: the playbook suite
 
 F64_V2 = "C:\\Windows\\Microsoft.NET\\Framework64\\v2.0.50727\\CONFIG\\web.config"
 

@@ -15,6 +15,8 @@ import pytest
 
 from ansible_collections.iis.aspnet.tests.unit.playbook_runs import ANSIBLE_PLAYBOOK, ansible_env, digests, sample_tree
 
+pytestmark = pytest.mark.playbook  # runs the real ansible-playbook: the playbook suite
+
 SHOP = "C:\\inetpub\\shop\\web.config"
 QUOTE = "YAML reads an unquoted Off as the boolean false: quote it, 'Off'"
 

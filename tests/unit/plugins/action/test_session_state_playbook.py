@@ -15,6 +15,8 @@ from ansible_collections.iis.aspnet.tests.unit.playbook_runs import (
     ROOT32, ROOT64, SAMPLE, ansible_env, digests, run_on_images, sample_tree,
 )
 
+pytestmark = pytest.mark.playbook  # runs the real ansible-playbook: the playbook suite
+
 
 @pytest.fixture
 def tree(tmp_path):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from ansible_collections.iis.aspnet.plugins.action.session_state_stig import ActionModule
-from ansible_collections.iis.aspnet.tests.unit.plugins.action.test_session_state import FakeWindows, modules
-from ansible_collections.iis.aspnet.tests.unit.plugins.action.test_session_state import action as session_action
+from ansible_collections.iis.aspnet.tests.unit.plugins.action.windows_action import modules, windows_host
+from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.windows_modules import WindowsHost
+from ansible_collections.iis.aspnet.tests.unit.plugins.action.windows_action import action as session_action
 
 
-def action(host: FakeWindows, args: dict):
+def action(host: WindowsHost, args: dict):
     plugin = session_action(host, args)
     stig = ActionModule(plugin._task, plugin._connection, plugin._play_context, loader=None, templar=None, shared_loader_obj=None)
     stig._execute_module = host.execute
@@ -19,7 +20,7 @@ def statuses(result: dict) -> dict[tuple[str, str | None], str]:
 
 
 def test_audit_reads_each_file_once_and_writes_nothing():
-    host = FakeWindows()
+    host = windows_host()
     before = dict(host.files)
     result = action(host, {"profile": "stig_iis10"}).run(task_vars={})
     assert result.get("failed") is None, result
@@ -35,7 +36,7 @@ def test_audit_reads_each_file_once_and_writes_nothing():
 
 
 def test_web_farm_exception_reaches_the_result():
-    host = FakeWindows()
+    host = windows_host()
     exceptions = [{"site": "Legacy", "kind": "web_farm", "justification": "SQL Server AG behind the F5"}]
     result = action(host, {"profile": "stig_iis85", "exceptions": exceptions}).run(task_vars={})
     legacy = [finding for finding in result["findings"] if finding["site"] == "Legacy" and finding["vuln_id"] in ("V-214444", "V-214462")]
@@ -45,7 +46,7 @@ def test_web_farm_exception_reaches_the_result():
 
 
 def test_refusals_name_the_option():
-    host = FakeWindows()
+    host = windows_host()
     result = action(host, {"exceptions": [{"site": "Legacy", "kind": "web_farm"}]}).run(task_vars={})
     assert result["failed"] and "justification" in result["msg"]
     result = action(host, {"server": {"timeout": 30}}).run(task_vars={})
@@ -56,7 +57,7 @@ def test_refusals_name_the_option():
 
 
 def test_a_contradiction_is_refused_before_any_read():
-    host = FakeWindows()
+    host = windows_host()
     result = action(host, {"declared": [{"site": "Intranet", "mode": "Off"}]}).run(task_vars={})
     assert result["failed"] and "mode=Off contradicts" in result["msg"]
     assert host.calls == []

@@ -174,6 +174,7 @@ all:
 """
 
 
+@pytest.mark.playbook
 @pytest.mark.skipif(shutil.which("ssh") is None, reason="needs an ssh client for the unreachable host")
 def test_real_check_run(tmp_path):
     tree = sample_tree(tmp_path / "image")
@@ -222,6 +223,7 @@ BAD_OPTIONS = [
 ]
 
 
+@pytest.mark.playbook
 @pytest.mark.parametrize("case, settings, fragments", BAD_OPTIONS, ids=[row[0] for row in BAD_OPTIONS])
 def test_a_bad_option_stops_the_run_before_anything_runs(tmp_path, case, settings, fragments):
     (tmp_path / "taken").write_text("a file")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from ansible_collections.iis.aspnet.plugins.plugin_utils.report import _drift
 from ansible_collections.iis.aspnet.tests.unit.playbook_runs import ansible_env, ansible_playbook, sample_tree
 from ansible_collections.iis.aspnet.tests.unit.plugins.callback.test_drift_report import callback, finish, shown, task_result
@@ -54,6 +56,7 @@ def test_the_audit_does_not_count_as_a_failure_of_another_task(tmp_path):
 # A real run: the audit on a copy of the sample server, the callback's default formats
 
 
+@pytest.mark.playbook
 def test_real_audit_run_writes_the_checklists_by_default(tmp_path):
     tree = sample_tree(tmp_path / "image")
     playbook = [{"hosts": "all", "gather_facts": False, "tasks": [
@@ -75,6 +78,7 @@ def test_real_audit_run_writes_the_checklists_by_default(tmp_path):
     assert data["summary"]["audited"] == 1 and data["hosts"][0]["stig"]["summary"]["Open"] == 2
 
 
+@pytest.mark.playbook
 def test_a_checklists_link_leading_outside_fails_the_run_and_writes_nothing(tmp_path):
     tree = sample_tree(tmp_path / "image")
     reports, elsewhere = tmp_path / "reports", tmp_path / "elsewhere"
@@ -93,6 +97,7 @@ def test_a_checklists_link_leading_outside_fails_the_run_and_writes_nothing(tmp_
     assert list(elsewhere.iterdir()) == [] and sorted(path.name for path in reports.iterdir()) == ["checklists"]
 
 
+@pytest.mark.playbook
 def test_a_site_value_nobody_could_read_is_open_in_the_result_the_report_and_the_checklist(tmp_path):
     # Intranet's <sessionState> moved into a configSource file: its mode and cookieless (compliant in the
     # sample) are unknown to the audit, so both site rules are Open, each saying which file hid the value.

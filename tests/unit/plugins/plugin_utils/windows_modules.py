@@ -1,17 +1,22 @@
 """Replays recorded Windows module results; checks every argument sent against ansible.windows' docs.
 
-Shared by the Windows transport and service tests. The fake ``execute`` refuses a call when:
+The one Windows fake of the tests: :class:`FakeWindows` (the transport and service tests) replays
+recorded results in order; :class:`WindowsHost` (the action tests) plays a whole run over a file
+tree with the same recordings and the same checks. ``FakeWindows.execute`` refuses a call when:
 the module is not the one the next recorded result answers; an argument is not an option that
 ansible.windows documents for that module (internal ``_name`` keys only where the module's
 PowerShell reads them); a value is outside the documented type or choices; or the recorded
 ``invocation.module_args`` disagrees with what was sent (the recording would not fit the call).
+``WindowsHost.execute`` refuses the same arguments and values.
 """
 
 from __future__ import annotations
 
 import ast
+import base64
 import copy
 import functools
+import hashlib
 import importlib.util
 import json
 import re
@@ -162,3 +167,103 @@ class FakeWindows:
     def pending(self) -> list[str]:
         """Recorded results no call has consumed (a test expecting fewer calls fails on them)."""
         return [answer[0] for answer in self._answers]
+
+
+# ---------------------------------------------------------------------------------------------
+# A Windows host with state, for the action tests (whole runs: reads, writes, the service)
+
+# What a Windows Server has in its environment: the modules' path options (type path) expand these.
+ENVIRONMENT = {"windir": "C:\\Windows", "systemroot": "C:\\Windows", "systemdrive": "C:"}
+# The name win_copy gives a backup: <dest>.<process id>.<yyyyMMdd-HHmmss>.bak (win_copy_single_backup).
+BACKUP_SUFFIX = ".4242.20250115-101500.bak"
+
+
+def expand(path: str) -> str:
+    """%VARIABLE% expanded as ExpandEnvironmentVariables does (case-insensitive names; unknown ones kept)."""
+    return re.sub(r"%([^%]+)%", lambda m: ENVIRONMENT.get(m.group(1).casefold(), m.group(0)), path)
+
+
+def _recorded(name: str, **fields) -> dict:
+    """The recorded result ``name`` without its invocation, with ``fields`` replaced."""
+    result = {key: value for key, value in load(name).items() if key != "invocation"}
+    return {**result, **fields}
+
+
+class WindowsHost:
+    """A Windows host over a file tree (drive letter folders) and the aspnet_state service.
+
+    Like :class:`FakeWindows` it checks every argument sent against ansible.windows'
+    documentation, and it answers with the recorded results of ``fixtures/windows/``; unlike it, it
+    keeps state across calls, so a whole run (reads, compare-and-swap, writes, the service) can be
+    played: each answer is the recording of its case (a file read, a file missing, a directory, a
+    copy with or without backup, a service query...) with what depends on the state (content,
+    checksum, path, service state and start mode) taken from the host.
+    """
+
+    def __init__(self, tree: Path) -> None:
+        self.files: dict[str, bytes] = {}
+        for path in tree.rglob("*"):
+            if path.is_file() and path.name != "README.md" and not path.name.startswith("."):
+                relative = path.relative_to(tree).parts
+                self.files[f"{relative[0]}:\\" + "\\".join(relative[1:])] = path.read_bytes()
+        self.service = _recorded("win_service_query_stopped_manual")
+        self.service.pop("changed")
+        self.calls: list[tuple[str, dict]] = []
+        self.uploads: dict[str, bytes] = {}
+        self.before_checksum = None  # a hook to simulate another writer
+
+    def transfer(self, remote: str, data: bytes) -> None:
+        """What the action's _transfer_data does: the upload lands in the host's temp dir."""
+        self.uploads[remote] = data
+
+    def find(self, path: str) -> str | None:
+        path = expand(path)
+        return next((key for key in self.files if key.casefold() == path.casefold()), None)
+
+    def execute(self, module_name=None, module_args=None, task_vars=None, **_kwargs) -> dict:
+        self.calls.append((module_name, dict(module_args)))
+        check_args_if_documented(module_name, module_args)
+        return getattr(self, module_name.rpartition(".")[2])(module_args)
+
+    def slurp(self, args: dict) -> dict:
+        key = self.find(args["src"])
+        if key is None:
+            return _recorded("slurp_not_found", msg=f"Path {args['src']} is not found")
+        return _recorded("slurp_web_config", content=base64.b64encode(self.files[key]).decode())
+
+    def win_stat(self, args: dict) -> dict:
+        if self.before_checksum:
+            self.before_checksum()
+        key = self.find(args["path"])
+        if key is None:
+            folder = expand(args["path"]).casefold().rstrip("\\") + "\\"
+            if any(name.casefold().startswith(folder) for name in self.files):
+                return _recorded("win_stat_directory", stat={**load("win_stat_directory")["stat"], "path": args["path"]})
+            return _recorded("win_stat_checksum_missing")
+        stat = {**load("win_stat_checksum_file")["stat"], "path": key, "filename": key.rpartition("\\")[2]}
+        if args.get("get_checksum"):
+            stat["checksum"] = hashlib.sha1(self.files[key]).hexdigest()
+        else:
+            stat.pop("checksum")
+        return _recorded("win_stat_checksum_file", stat=stat)
+
+    def win_copy(self, args: dict) -> dict:
+        key = self.find(args["dest"]) or expand(args["dest"])
+        backup = args.get("backup") and key in self.files
+        self.files[key] = self.uploads[args["src"]]
+        if backup:
+            return _recorded("win_copy_single_backup", backup_file=key + BACKUP_SUFFIX)
+        return _recorded("win_copy_single")
+
+    def win_service(self, args: dict) -> dict:
+        if args.get("start_mode"):
+            self.service["start_mode"] = args["start_mode"]
+        if args.get("state"):
+            self.service["state"] = {"started": "running", "stopped": "stopped", "restarted": "running"}[args["state"]]
+        return {"changed": len(args) > 1, **self.service}
+
+    def win_reg_stat(self, args: dict) -> dict:
+        return _recorded("win_reg_stat_parameters")
+
+    def win_regedit(self, args: dict) -> dict:
+        return _recorded("win_regedit_port")

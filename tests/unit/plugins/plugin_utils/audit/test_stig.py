@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.iis.aspnet.plugins.plugin_utils.audit import _stig
+from ansible_collections.iis.aspnet.plugins.plugin_utils.base import _spec
 from ansible_collections.iis.aspnet.plugins.plugin_utils.base._errors import OptionError
 from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.engine_helpers import MACHINE, SITE, WEBROOT, report, section
 
@@ -318,3 +319,8 @@ def test_an_encrypted_connection_strings_section_leaves_session_state_judged():
     result, _tree = report({SITE: encrypted + section(attributes(RULES[0][2], GOOD))})
     site = [finding for finding in _stig.audit(result, "stig_iis10").findings if finding.target == "S"]
     assert site and all(finding.status == _stig.NOT_A_FINDING for finding in site)
+
+
+def test_every_profile_the_option_admits_has_its_benchmarks():
+    assert tuple(_stig.PROFILES) == _spec.STIG_PROFILES
+    assert _stig.EXCEPTION_KINDS == _spec.EXCEPTION_KINDS == ("not_applicable", "web_farm")

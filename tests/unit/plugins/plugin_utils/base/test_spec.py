@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,7 +17,7 @@ from ansible_collections.iis.aspnet.plugins.plugin_utils.base._spec import (
     check_effective,
     connection_pairs,
     desired_settings,
-    option_spec,
+    module_spec,
     same_value,
     state_connection_problem,
     to_xml,
@@ -396,45 +398,124 @@ def test_valid_state_connection_strings(value):
 
 
 # ---------------------------------------------------------------------------------------------
-# option_spec: the module's argument spec
+# module_spec: each module's argument spec, as Ansible applies it to what a user writes
+
+# The public options of each module (README, plugins/modules/*.py), in documentation order.
+OPTIONS = {
+    "session_state": [
+        "commit", "site", "framework_version", "bitness", "mode", "timeout", "cookieless", "cookie_name",
+        "cookie_same_site", "regenerate_expired_session_id", "state_connection_string", "state_network_timeout",
+        "sql_connection_string", "sql_command_timeout", "sql_connection_retry_interval", "allow_custom_sql_database",
+        "custom_provider", "use_hosting_identity", "compression_enabled", "partition_resolver_type",
+        "session_id_manager_type", "page_state_history_size", "revert", "state_service", "image_root",
+        "image_environment", "image_shares", "backup"],
+    "session_state_info": [
+        "site", "framework_version", "bitness", "image_root", "image_environment", "image_shares", "include_service"],
+    "session_state_stig": [
+        "profile", "exceptions", "server", "declared", "image_root", "image_environment", "image_shares"],
+}
 
 
-def test_option_spec_names_and_types():
-    spec = option_spec()
-    assert list(spec)[:4] == ["commit", "site", "framework_version", "bitness"]
-    assert list(spec)[-5:] == ["state_service", "image_root", "image_environment", "image_shares", "backup"]
-    assert spec["commit"] == {"type": "str", "choices": ["MACHINE", "WEBROOT", "APPHOST", "SITE", "APP"]}
-    assert spec["framework_version"] == {"type": "str", "choices": ["v4.0", "v2.0"], "default": "v4.0"}
-    assert spec["bitness"] == {"type": "list", "elements": "int", "default": [64, 32]}
-    assert spec["timeout"] == spec["cookieless"] == spec["sql_command_timeout"] == spec["mode"] == {"type": "raw"}
-    assert spec["sql_connection_string"] == {"type": "str", "no_log": True}
-    assert spec["page_state_history_size"] == {"type": "int"}
-    assert spec["compression_enabled"] == {"type": "bool"}
-    assert spec["image_root"] == {"type": "path"}
-    assert spec["image_environment"] == spec["image_shares"] == {"type": "dict"}
-    assert spec["backup"] == {"type": "bool", "default": False}
-    assert spec["state_service"] == {"type": "dict", "options": {
-        "state": {"type": "str", "choices": ["started", "stopped", "present", "ignore"]},
-        "start_mode": {"type": "str", "choices": ["auto", "delayed", "manual", "disabled"]},
-        "port": {"type": "int"},
-        "allow_remote_connection": {"type": "bool"},
-        "restart": {"type": "bool", "default": True},
-    }}
+@pytest.mark.parametrize("module", list(OPTIONS))
+def test_module_spec_names_the_public_options(module):
+    assert list(module_spec(module)) == OPTIONS[module]
+    assert list(module_spec(module, docs=True)) == OPTIONS[module]
 
 
-def test_option_spec_docs_carry_a_description_everywhere():
-    spec = option_spec(docs=True)
-    entries = list(spec.values()) + list(spec["state_service"]["options"].values())
-    assert all(isinstance(entry["description"], str) and entry["description"] for entry in entries)
-    assert "description" not in str(option_spec())
+def test_module_spec_knows_only_the_three_modules():
+    assert _spec.MODULES == ("session_state", "session_state_info", "session_state_stig")
+    with pytest.raises(KeyError, match="no module 'session_state_facts': one of session_state, session_state_info"):
+        module_spec("session_state_facts")
 
 
-def test_option_spec_is_a_fresh_copy():
-    spec = option_spec()
+def _validate(module: str, params: dict):
+    arg_spec = pytest.importorskip("ansible.module_utils.common.arg_spec")
+    return arg_spec.ArgumentSpecValidator(module_spec(module)).validate(params)
+
+
+# What Ansible makes of a task's arguments before the engine sees them (the defaults a user relies on,
+# YAML values that must reach the engine untouched, scalars made lists).
+ANSIBLE_PASSES = [
+    ("session_state", {}, {"commit": None, "framework_version": "v4.0", "bitness": [64, 32], "backup": False,
+                           "state_service": None, "revert": None, "mode": None}),  # state_service: per host, later
+    ("session_state", {"bitness": 32}, {"bitness": [32]}),
+    ("session_state", {"timeout": 20, "cookieless": True, "mode": False, "sql_command_timeout": "Infinite"},
+     {"timeout": 20, "cookieless": True, "mode": False, "sql_command_timeout": "Infinite"}),  # raw: the engine judges
+    ("session_state", {"page_state_history_size": "9", "compression_enabled": "yes"},
+     {"page_state_history_size": 9, "compression_enabled": True}),
+    ("session_state", {"state_service": {"state": "started"}},
+     {"state_service": {"state": "started", "start_mode": None, "port": None, "allow_remote_connection": None,
+                        "restart": True}}),
+    ("session_state", {"image_root": "~/image"}, {"image_root": str(Path("~/image").expanduser())}),  # a path: ~ expanded
+    ("session_state_info", {}, {"site": None, "framework_version": None, "bitness": None, "include_service": True}),
+    ("session_state_info", {"site": ["Default Web Site", "Intranet/hr"], "bitness": 64},
+     {"site": ["Default Web Site", "Intranet/hr"], "bitness": [64]}),
+    ("session_state_stig", {}, {"profile": "stig_iis10", "exceptions": [], "server": {}, "declared": []}),
+    ("session_state_stig", {"exceptions": [{"kind": "web_farm", "justification": "farm"}]},
+     {"exceptions": [{"kind": "web_farm", "justification": "farm", "site": None, "rules": None}]}),
+]
+
+
+@pytest.mark.parametrize(("module", "params", "expected"), ANSIBLE_PASSES)
+def test_ansible_passes(module, params, expected):
+    result = _validate(module, params)
+    assert not result.error_messages
+    assert {key: result.validated_parameters[key] for key in expected} == expected
+
+
+# What Ansible refuses itself, naming the values allowed: appcmd's /commit levels, the Framework folders,
+# the state and start types of ansible.windows.win_service, the two STIG profiles, the exception kinds.
+ANSIBLE_REFUSES = [
+    ("session_state", {"commit": "webroot"}, "value of commit must be one of: MACHINE, WEBROOT, APPHOST, SITE, APP"),
+    ("session_state", {"framework_version": "4.0"}, "value of framework_version must be one of: v4.0, v2.0"),
+    ("session_state", {"state_service": {"state": "running"}}, "one of: started, stopped, present, ignore"),
+    ("session_state", {"state_service": {"start_mode": "automatic"}}, "one of: auto, delayed, manual, disabled"),
+    ("session_state", {"revert": ["timeout", "lockAttributes"]}, "value of revert must be one or more of: mode,"),
+    ("session_state", {"cookie_same_site": "none"}, "value of cookie_same_site must be one of: None, Lax, Strict"),
+    ("session_state_info", {"bitness": [16]}, "value of bitness must be one or more of: 64, 32"),
+    ("session_state_info", {"framework_version": "v3.5"}, "value of framework_version must be one of: v4.0, v2.0"),
+    ("session_state_info", {"folders": False}, "folders. Supported parameters include: bitness,"),  # the STIG action's own, not a user's
+    ("session_state_stig", {"profile": "stig_iis11"}, "value of profile must be one of: stig_iis10, stig_iis85"),
+    ("session_state_stig", {"exceptions": [{"kind": "farm", "justification": "x"}]}, "one of: not_applicable, web_farm"),
+    ("session_state_stig", {"exceptions": [{"kind": "web_farm"}]}, "missing required arguments: justification"),
+    ("session_state_stig", {"timeout": 15}, "timeout. Supported parameters include: declared, exceptions,"),
+]
+
+
+@pytest.mark.parametrize(("module", "params", "message"), ANSIBLE_REFUSES)
+def test_ansible_refuses(module, params, message):
+    assert any(message in error for error in _validate(module, params).error_messages)
+
+
+def test_the_connection_string_is_a_secret_to_ansible():
+    result = _validate("session_state", {"sql_connection_string": "server=db;password=s3cret-Pw"})
+    assert "server=db;password=s3cret-Pw" in result._no_log_values  # pylint: disable=protected-access
+
+
+@pytest.mark.parametrize("module", list(OPTIONS))
+def test_module_spec_docs_carry_a_description_everywhere(module):
+    spec = module_spec(module, docs=True)
+    entries = [*spec.values(), *(child for entry in spec.values() for child in entry.get("options", {}).values())]
+    assert all(isinstance(entry["description"], (str, tuple)) and entry["description"] for entry in entries)
+    assert "description" not in str(module_spec(module))
+
+
+def test_module_spec_is_a_fresh_copy():
+    spec = module_spec("session_state")
     spec["bitness"]["default"].append(16)
     spec["state_service"]["options"]["state"]["choices"].clear()
-    assert option_spec()["bitness"]["default"] == [64, 32]
-    assert option_spec()["state_service"]["options"]["state"]["choices"]
+    assert module_spec("session_state")["bitness"]["default"] == [64, 32]
+    assert module_spec("session_state")["state_service"]["options"]["state"]["choices"]
+    module_spec("session_state_stig")["exceptions"]["default"].append({})
+    assert module_spec("session_state_stig")["exceptions"]["default"] == []
+
+
+def test_shared_options_are_one_definition():
+    specs = {module: module_spec(module, docs=True) for module in OPTIONS}
+    for name in ("image_environment", "image_shares"):
+        assert specs["session_state"][name] == specs["session_state_info"][name] == specs["session_state_stig"][name]
+    roots = [specs[module]["image_root"]["description"] for module in OPTIONS]
+    assert all(root.startswith(specs["session_state_info"]["image_root"]["description"]) for root in roots)
 
 
 # Ansible's own validator (tests may import Ansible; the engine may not).
@@ -452,14 +533,14 @@ VALIDATED = [
 @pytest.mark.parametrize(("params", "key", "expected"), VALIDATED)
 def test_ansible_accepts_the_spec(params, key, expected):
     arg_spec = pytest.importorskip("ansible.module_utils.common.arg_spec")
-    result = arg_spec.ArgumentSpecValidator(option_spec()).validate(params)
+    result = arg_spec.ArgumentSpecValidator(module_spec("session_state")).validate(params)
     assert not result.error_messages
     assert result.validated_parameters[key] == expected
 
 
 def test_ansible_refuses_a_wrong_choice_before_the_engine():
     arg_spec = pytest.importorskip("ansible.module_utils.common.arg_spec")
-    result = arg_spec.ArgumentSpecValidator(option_spec()).validate({"commit": "webroot", "framework_version": "4.0"})
+    result = arg_spec.ArgumentSpecValidator(module_spec("session_state")).validate({"commit": "webroot", "framework_version": "4.0"})
     assert any("value of commit must be one of" in msg for msg in result.error_messages)
     assert any("value of framework_version must be one of" in msg for msg in result.error_messages)
 
@@ -468,7 +549,7 @@ def test_mode_and_bitness_pass_ansible_untouched_so_the_engine_names_the_mistake
     """An unquoted Off (YAML false) must not become Ansible's "got: False", and ansible-core 2.16
     crashes on a refused int choice: both reach the engine, which refuses them clearly."""
     arg_spec = pytest.importorskip("ansible.module_utils.common.arg_spec")
-    result = arg_spec.ArgumentSpecValidator(option_spec()).validate({"mode": False, "bitness": [16]})
+    result = arg_spec.ArgumentSpecValidator(module_spec("session_state")).validate({"mode": False, "bitness": [16]})
     assert not result.error_messages
     assert result.validated_parameters["mode"] is False and result.validated_parameters["bitness"] == [16]
     with pytest.raises(OptionError, match="mode: got the boolean False .*quote it, 'Off'"):

@@ -25,7 +25,6 @@ from ansible_collections.iis.aspnet.plugins.plugin_utils.server._levels import (
     win_dirname,
 )
 
-NET = "C:\\Windows\\Microsoft.NET"
 SITES = "MACHINE/WEBROOT/APPHOST"
 
 APPHOST_XML = r"""<configuration>
@@ -70,48 +69,80 @@ def apphost():
     return parse_apphost(etree.fromstring(APPHOST_XML.encode()))
 
 
-def server_path(name: str, fw: str, bitness: int) -> str:
-    tree = {64: "Framework64", 32: "Framework"}[bitness]
-    folder = {"v4.0": "v4.0.30319\\Config", "v2.0": "v2.0.50727\\CONFIG"}[fw]
-    return f"{NET}\\{tree}\\{folder}\\{name}"
+# The server-level files as they are on a Windows server (docs/configuration-model.md): the
+# Framework64 folder holds the 64-bit tree, Framework the 32-bit one; .NET 4.x keeps its files in
+# v4.0.30319\Config, .NET 2.0 to 3.5 in v2.0.50727\CONFIG (upper case, as the installer writes it).
+SERVER_FILES = {
+    ("machine.config", "v4.0", 64): "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\Config\\machine.config",
+    ("machine.config", "v4.0", 32): "C:\\Windows\\Microsoft.NET\\Framework\\v4.0.30319\\Config\\machine.config",
+    ("machine.config", "v2.0", 64): "C:\\Windows\\Microsoft.NET\\Framework64\\v2.0.50727\\CONFIG\\machine.config",
+    ("machine.config", "v2.0", 32): "C:\\Windows\\Microsoft.NET\\Framework\\v2.0.50727\\CONFIG\\machine.config",
+    ("web.config", "v4.0", 64): "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\Config\\web.config",
+    ("web.config", "v4.0", 32): "C:\\Windows\\Microsoft.NET\\Framework\\v4.0.30319\\Config\\web.config",
+    ("web.config", "v2.0", 64): "C:\\Windows\\Microsoft.NET\\Framework64\\v2.0.50727\\CONFIG\\web.config",
+    ("web.config", "v2.0", 32): "C:\\Windows\\Microsoft.NET\\Framework\\v2.0.50727\\CONFIG\\web.config",
+}
 
 
 def machine(fw: str, bitness: int) -> FileRef:
-    return FileRef(server_path("machine.config", fw, bitness), "MACHINE", "MACHINE")
+    return FileRef(SERVER_FILES["machine.config", fw, bitness], "MACHINE", "MACHINE")
 
 
 def webroot(fw: str, bitness: int) -> FileRef:
-    return FileRef(server_path("web.config", fw, bitness), "WEBROOT", "MACHINE/WEBROOT")
+    return FileRef(SERVER_FILES["web.config", fw, bitness], "WEBROOT", "MACHINE/WEBROOT")
 
 
-# --- the server rows of the table: commit x site x framework x bitness ----------------------------
+# --- the server rows of the levels table (docs/user-guide.md) ----------------------------------
+# Without commit and site the target is WEBROOT; without framework_version v4.0; without bitness
+# both trees, 64 first, each optional (an absent tree is skipped); a bitness given is kept in the
+# order given and each tree must exist. With a site, MACHINE and WEBROOT write a <location> of the
+# server file whose path is the site, as IIS spells it.
+W4_64, W4_32 = SERVER_FILES["web.config", "v4.0", 64], SERVER_FILES["web.config", "v4.0", 32]
+M2_64, M2_32 = SERVER_FILES["machine.config", "v2.0", 64], SERVER_FILES["machine.config", "v2.0", 32]
+M4_32, W2_32 = SERVER_FILES["machine.config", "v4.0", 32], SERVER_FILES["web.config", "v2.0", 32]
+# (commit, site, framework_version, bitness, bitness given) -> (level, file, location, config path, fw, bits, optional)
+SERVER_ROWS = [
+    ((None, None, None, None, False), [
+        ("WEBROOT", W4_64, "", "MACHINE/WEBROOT", "v4.0", 64, True),
+        ("WEBROOT", W4_32, "", "MACHINE/WEBROOT", "v4.0", 32, True)]),
+    (("WEBROOT", None, "v4.0", [64, 32], True), [
+        ("WEBROOT", W4_64, "", "MACHINE/WEBROOT", "v4.0", 64, False),
+        ("WEBROOT", W4_32, "", "MACHINE/WEBROOT", "v4.0", 32, False)]),
+    (("MACHINE", None, "v2.0", None, False), [
+        ("MACHINE", M2_64, "", "MACHINE", "v2.0", 64, True),
+        ("MACHINE", M2_32, "", "MACHINE", "v2.0", 32, True)]),
+    (("MACHINE", None, None, [32], True), [("MACHINE", M4_32, "", "MACHINE", "v4.0", 32, False)]),
+    (("MACHINE", None, "v2.0", [32, 64], True), [
+        ("MACHINE", M2_32, "", "MACHINE", "v2.0", 32, False),
+        ("MACHINE", M2_64, "", "MACHINE", "v2.0", 64, False)]),
+    (("WEBROOT", None, "v2.0", 32, True), [("WEBROOT", W2_32, "", "MACHINE/WEBROOT", "v2.0", 32, False)]),
+    (("WEBROOT", "Default Web Site", None, [64], True), [
+        ("WEBROOT", W4_64, "Default Web Site", f"{SITES}/Default Web Site", "v4.0", 64, False)]),
+    (("MACHINE", "/Default Web Site//shop/", "v2.0", None, False), [
+        ("MACHINE", M2_64, "Default Web Site/shop", f"{SITES}/Default Web Site/shop", "v2.0", 64, True),
+        ("MACHINE", M2_32, "Default Web Site/shop", f"{SITES}/Default Web Site/shop", "v2.0", 32, True)]),
+]
 
-BITNESS_CASES = [(None, (64, 32), False), ([64, 32], (64, 32), True), ([64], (64,), True),
-                 ([32], (32,), True), ([32, 64], (32, 64), True), (32, (32,), True)]
+
+@pytest.mark.parametrize(("given", "expected"), SERVER_ROWS)
+def test_server_levels(given, expected):
+    commit, site, fw, bitness, bitness_given = given
+    targets = resolve(commit, site, fw, bitness, framework_given=fw is not None, bitness_given=bitness_given)
+    assert [(t.commit, t.file.path, t.location, t.config_path, t.framework_version, t.bitness, t.optional)
+            for t in targets] == expected
+    assert not any(target.may_create for target in targets)
+    assert all(target.file.level == target.commit for target in targets)
 
 
-SITE_CASES = [(None, ""), ("Default Web Site", "Default Web Site"), ("/Default Web Site//shop/", "Default Web Site/shop")]
-# The default commit is WEBROOT only without site (with site it is APP: see the site tests).
-LEVEL_CASES = [(commit, *case) for commit in ("MACHINE", "WEBROOT") for case in SITE_CASES] + [(None, None, "")]
-
-
-@pytest.mark.parametrize(("commit", "site", "location"), LEVEL_CASES)
-@pytest.mark.parametrize(("fw", "fw_expected"), [(None, "v4.0"), ("v4.0", "v4.0"), ("v2.0", "v2.0")])
-@pytest.mark.parametrize(("bitness", "bitness_expected", "given"), BITNESS_CASES)
-def test_server_levels(commit, site, location, fw, fw_expected, bitness, bitness_expected, given):
-    targets = resolve(commit, site, fw, bitness, framework_given=fw is not None, bitness_given=given)
-    level = commit or "WEBROOT"
-    expected = []
-    for bits in bitness_expected:
-        file = machine(fw_expected, bits) if level == "MACHINE" else webroot(fw_expected, bits)
-        config_path = f"{SITES}/{location}" if location else file.config_path
-        expected.append(Target(file, location, config_path, level, fw_expected, bits, optional=not given, may_create=False))
-    assert targets == expected
-    for target in targets if not location else ():
-        # A server level is governed by machine.config, and by the root web.config for WEBROOT.
-        chain = _model.target_chain(target, lambda: None)
-        assert chain.files == ([machine(target.framework_version, target.bitness)] + (
-            [] if level == "MACHINE" else [webroot(target.framework_version, target.bitness)]))
+# A server level is governed by machine.config, and by the root web.config of the same tree for WEBROOT.
+@pytest.mark.parametrize(("commit", "fw", "bits", "files"), [
+    ("MACHINE", "v4.0", 32, [M4_32]),
+    ("WEBROOT", "v4.0", 32, [M4_32, W4_32]),
+    ("WEBROOT", "v2.0", 32, [M2_32, W2_32]),
+])
+def test_server_level_chains(commit, fw, bits, files):
+    (target,) = resolve(commit, None, fw, [bits], framework_given=True, bitness_given=True)
+    assert [file.path for file in _model.target_chain(target, lambda: None).files] == files
 
 
 def test_server_level_ignores_apphost_and_keeps_site_case(apphost):
@@ -250,12 +281,8 @@ def test_find_application_returns_iis_spelling(apphost):
 
 # --- helpers --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("fw", "bits", "name", "expected"), [
-    ("v4.0", 64, "machine.config", f"{NET}\\Framework64\\v4.0.30319\\Config\\machine.config"),
-    ("v4.0", 32, "web.config", f"{NET}\\Framework\\v4.0.30319\\Config\\web.config"),
-    ("v2.0", 64, "web.config", f"{NET}\\Framework64\\v2.0.50727\\CONFIG\\web.config"),
-    ("v2.0", 32, "machine.config", f"{NET}\\Framework\\v2.0.50727\\CONFIG\\machine.config"),
-])
+@pytest.mark.parametrize(("fw", "bits", "name", "expected"),
+                         [(fw, bits, name, path) for (name, fw, bits), path in SERVER_FILES.items()])
 def test_framework_config_file(fw, bits, name, expected):
     assert framework_config_file(name, fw, bits) == expected
 
