@@ -315,3 +315,26 @@ def test_state_server_warnings(service, connection, words):
 def test_no_mode_warning_when_the_service_is_ignored_or_the_mode_unknown():
     assert mode_warnings("InProc", ServiceResult(), None) == []
     assert mode_warnings(None, RUNNING, None) == []
+
+
+# --- the service step of a run: state_service as session_state applies it ----------------------
+
+def test_on_windows_an_unset_state_service_means_started_and_automatic_start():
+    # The module's documented default: the service exists and starts automatically (appcmd procedure).
+    assert _service.run_options(None, True, None) == {"state": "started", "start_mode": "auto"}
+    assert _service.run_options({"state": "stopped", "start_mode": None}, True, None) == {
+        "state": "stopped", "start_mode": "auto"}
+
+
+def test_on_windows_a_bad_service_value_is_refused_before_any_file_is_read():
+    with pytest.raises(OptionError, match="port"):
+        _service.run_options({"state": "started", "port": 70000}, True, None)
+
+
+def test_an_image_host_needs_image_root_and_has_no_service_manager():
+    with pytest.raises(OptionError, match="image_root: required on a host that is not Windows"):
+        _service.run_options(None, False, None)
+    with pytest.raises(OptionError, match="state_service: an image host has no Windows service manager"):
+        _service.run_options({"state": "started"}, False, "/srv/image")
+    assert _service.run_options({"state": "ignore"}, False, "/srv/image") == {"state": "ignore"}
+    assert _service.run_options(None, False, "/srv/image") == {"state": "ignore"}
