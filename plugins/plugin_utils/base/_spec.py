@@ -2,7 +2,7 @@
 
 Private to the iis.aspnet collection: not a public API.
 
-Every rule here mirrors what the ASP.NET runtime does with the attribute (IIS-FACTS 1-2), so a
+Every rule here mirrors what the ASP.NET runtime does with the attribute (docs/aspnet-facts.md, 1 and 2), so a
 value is refused here exactly when ASP.NET would refuse it, or would misread it, at run time.
 User values become canonical XML text (``to_xml``); values read from files are compared the way
 the runtime parses them (``same_value``), so ``20`` and ``" 020"`` are the same timeout.

@@ -301,7 +301,7 @@ def _lxml_parse(path: str, data: bytes):
         return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         if "Excessive depth" in str(exc.msg):
-            # libxml2's limit without huge_tree, which stays off (DESIGN 3.2): refused, though well-formed.
+            # libxml2's limit without huge_tree, which stays off (docs/architecture.md, hardened parsing): refused, though well-formed.
             raise ConfigError(path, f"nested deeper than the hardened parser allows (256 levels): {exc.msg}") from None
         raise ConfigError(path, f"not well-formed XML: {exc.msg}") from None
     except ValueError as exc:

@@ -2,7 +2,7 @@
 
 Private to the iis.aspnet collection: not a public API.
 
-Facts this relies on (IIS-FACTS 5, ansible.windows 3.3 sources):
+Facts this relies on (docs/aspnet-facts.md 5, and the sources of ansible.windows 3.3):
 
 - ``win_service`` with only ``name`` changes nothing and reports the service (``exists``, ``state``,
   ``start_mode``...); given ``path`` for a missing service it creates it, and given ``path`` for an
@@ -27,8 +27,8 @@ from ansible_collections.iis.aspnet.plugins.plugin_utils.host._transport import 
 SERVICE = "aspnet_state"
 DISPLAY_NAME = "ASP.NET State Service"
 PARAMETERS_KEY = r"HKLM:\SYSTEM\CurrentControlSet\Services\aspnet_state\Parameters"
-# Least privilege for a network listener without authentication. IIS-FACTS 5 says the shipped
-# service is believed to run as NetworkService (uncertain; one report shows LocalSystem, which is
+# Least privilege for a network listener without authentication. The account of the shipped
+# service is not documented (NetworkService is believed; one report shows LocalSystem, which is
 # also win_service's default for a new service). The account of an existing service is never touched.
 ACCOUNT = r"NT AUTHORITY\NetworkService"
 DEFAULT_PORT = 42424

@@ -6,7 +6,7 @@ The engine never talks to a host itself. The action plugin hands a transport two
 ``execute(module, args)`` runs one module on the host and returns its raw result (it may hold
 ``failed``/``msg``: interpreting it is the transport's job), and ``put(data)`` uploads bytes to
 the remote temp dir (made on the first upload only) and returns the remote path. Every module
-call is counted in ``calls`` so tests and benchmarks can hold the call budget (DESIGN 4).
+call is counted in ``calls`` so tests and benchmarks can hold the call budget (docs/architecture.md).
 
 Writes go through :meth:`Transport.commit`, which compares every file with what was read before
 it replaces any (compare and swap). Image hosts do both in one call of the collection's own

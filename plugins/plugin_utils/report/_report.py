@@ -127,7 +127,7 @@ def _range(start: int, stop: int) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# the module's result (DESIGN 2.1)
+# the module's result (RETURN of plugins/modules/session_state.py)
 
 
 def run_result(run, backups: dict, service, commit: str | None, site: str | None) -> dict:

@@ -276,7 +276,7 @@ def resolve(commit, site, framework_version, bitness, apphost: AppHost | None = 
 
     commit=None means the default (WEBROOT without site, APP with it); framework_version=None
     and bitness=None mean v4.0 and [64, 32]. framework_given/bitness_given say whether the user
-    set them. Targets of a default bitness are optional (DESIGN 2.1: an absent tree, such as
+    set them. Targets of a default bitness are optional (docs/user-guide.md: an absent tree, such as
     Framework64 on 32-bit Windows, is skipped with a warning; the run refuses when every tree is
     absent). framework_given does not change anything today; it is kept for the contract. For SITE and APP the application pool
     decides framework and bitness (see pool_runtime) and both given values are ignored.

@@ -94,7 +94,7 @@ class Case:
 
 CASES = [
     Case("billion-laughs", edit(with_doctype(ENTITIES), b'<add namespace="System" />', b'<add namespace="&l9;" />'),
-         "The runtime would expand internal entities (a DOCTYPE is allowed); DESIGN 3.2 refuses every DTD so "
+         "The runtime would expand internal entities (a DOCTYPE is allowed); the engine refuses every DTD so "
          "that no entity is expanded on the controller and no entity can hide what a byte splice changes.",
          cause=r"DOCTYPE/entity declaration; DTDs are refused"),
     Case("xxe-system-file", edit(with_doctype(b'<!DOCTYPE configuration [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'),
@@ -105,11 +105,11 @@ CASES = [
          "An external DTD subset: refused like any DTD, and nothing is fetched (no_network).",
          cause=r"DTDs are refused"),
     Case("plain-doctype", with_doctype(b"<!DOCTYPE configuration>"),
-         "A DTD that declares nothing is harmless to the runtime, but DESIGN 3.2 refuses DTDs outright: "
+         "A DTD that declares nothing is harmless to the runtime, but the engine refuses DTDs outright: "
          "a rule with no exceptions is one an attacker cannot stretch.",
          cause=r"DTDs are refused"),
     Case("deep-300", before_top_group(nested(300)),
-         "Nesting deeper than libxml2's 256 levels: the runtime would read it, but DESIGN 3.2 forbids huge_tree "
+         "Nesting deeper than libxml2's 256 levels: the runtime would read it, but the engine never enables huge_tree "
          "(a stack and memory guard on the controller); refused with the depth named.",
          cause=r"Excessive depth in document: 256"),
     Case("deep-200", before_top_group(nested(200)),

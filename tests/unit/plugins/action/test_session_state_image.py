@@ -1,6 +1,6 @@
 """The action plugin on an image host, in-process: the real iis.aspnet.image_file on a copy of the sample server.
 
-The call budget of DESIGN 4 on image hosts (one call per file read; the writes of a task in one
+The call budget (docs/architecture.md) on image hosts (one call per file read; the writes of a task in one
 compare-and-swap call), counted at the seam, and the containment checks riding on those calls
 (no extra call for them).
 """

@@ -42,7 +42,7 @@ def test_attribute_table_matches_the_design():
     assert all(attr.description.endswith(".") and len(attr.description) > 60 for attr in ATTRIBUTES)
 
 
-# IIS-FACTS 1-2: reference source and ASPNET_schema.xml defaults, as XML text.
+# docs/aspnet-facts.md 1-2: reference source and ASPNET_schema.xml defaults, as XML text.
 @pytest.mark.parametrize(("xml", "element", "default"), [
     ("mode", "sessionState", "InProc"),
     ("timeout", "sessionState", "20"),
