@@ -6,6 +6,9 @@ lines ``# BEGIN GENERATED OPTIONS`` and ``# END GENERATED OPTIONS`` (indented as
 
 - ``plugins/modules/<module>.py`` of each module of ``_spec.MODULES``: the ``options:`` part of
   DOCUMENTATION;
+- ``plugins/doc_fragments/<fragment>.py`` of each fragment of ``FRAGMENTS``: options several modules
+  share, documented once; a module whose options include them documents them through
+  ``extends_documentation_fragment: iis.aspnet.<fragment>`` instead of repeating them;
 - ``roles/session_state/meta/argument_specs.yml``: the option entries of the entry point, each
   prefixed ``session_state_`` (the options of ``session_state``). Their defaults are the role's own
   (``defaults/main.yml``) when it sets a literal value there, else the module's.
@@ -34,6 +37,9 @@ import yaml
 BEGIN = "# BEGIN GENERATED OPTIONS"
 END = "# END GENERATED OPTIONS"
 MODULE_FILE = "plugins/modules/{}.py"
+FRAGMENT_FILE = "plugins/doc_fragments/{}.py"
+# Doc fragments generated from the spec: name -> the options it documents for every module that has them.
+FRAGMENTS = {"image": ("image_environment", "image_shares")}
 ROLE_MODULE = "session_state"
 ROLE_FILE = "roles/session_state/meta/argument_specs.yml"
 ROLE_DEFAULTS_FILE = "roles/session_state/defaults/main.yml"
@@ -166,38 +172,83 @@ def splice(text: str, block: Callable[[str], list[str]]) -> str:
     return "".join(lines[: first + 1] + generated + lines[last:])
 
 
+class FragmentError(Exception):
+    """A fragment's options differ between modules, or a module does not extend a fragment it needs."""
+
+
 def targets(spec_module: types.ModuleType, root: Path) -> list[tuple[str, Callable[[str], list[str]]]]:
-    """(file, block) for each module's documentation, then the role's argument spec."""
-    found = [(MODULE_FILE.format(module), _module_block_of(spec_module.module_spec(module, docs=True)))
-             for module in spec_module.MODULES]
+    """(file, block) for each module's documentation, each doc fragment, then the role's argument spec."""
+    specs = {module: spec_module.module_spec(module, docs=True) for module in spec_module.MODULES}
+    found = [(MODULE_FILE.format(module), _module_block_of(_own_options(spec))) for module, spec in specs.items()]
+    found += [(FRAGMENT_FILE.format(name), _module_block_of(fragment_options(name, specs))) for name in FRAGMENTS]
     defaults = read_role_defaults(root)
-    role_spec = spec_module.module_spec(ROLE_MODULE, docs=True)
+    role_spec = specs[ROLE_MODULE]
     return [*found, (ROLE_FILE, lambda indent: role_block(role_spec, indent, defaults))]
+
+
+def fragments_of(spec: dict) -> list[str]:
+    """The fragments documenting options of ``spec`` (a module has all of a fragment's options or none)."""
+    return [name for name, options in FRAGMENTS.items() if options[0] in spec]
+
+
+def fragment_options(name: str, specs: dict[str, dict]) -> dict:
+    """The options of fragment ``name``, the same in every module that has them."""
+    entries = [{option: spec[option] for option in FRAGMENTS[name]} for spec in specs.values() if name in fragments_of(spec)]
+    if not entries or any(entry != entries[0] for entry in entries):
+        raise FragmentError(f"the options of fragment {name} ({', '.join(FRAGMENTS[name])}) must be the same in every "
+                            "module that has them")
+    return entries[0]
+
+
+def _own_options(spec: dict) -> dict:
+    shared = {option for name in fragments_of(spec) for option in FRAGMENTS[name]}
+    return {name: entry for name, entry in spec.items() if name not in shared}
 
 
 def _module_block_of(spec: dict) -> Callable[[str], list[str]]:
     return lambda indent: module_block(spec, indent)
 
 
+def missing_fragments(relative: str, text: str, specs: dict[str, dict]) -> list[str]:
+    """The fragments a module file must extend (its options are documented there) and does not."""
+    module = Path(relative).stem
+    if relative != MODULE_FILE.format(module) or module not in specs:
+        return []
+    return [name for name in fragments_of(specs[module])
+            if not re.search(rf"^\s*- iis\.aspnet\.{name}\s*$", text, re.MULTILINE)]
+
+
 def sync(root: Path, write: bool, out=sys.stdout) -> int:
     """Check (or rewrite) every target file; 1 when one is out of date or has no markers."""
     status = 0
-    for relative, block in targets(load_spec(), root):
+    spec_module = load_spec()
+    try:
+        found = targets(spec_module, root)
+    except FragmentError as exc:
+        print(f"{FRAGMENT_FILE.format('*')}: {exc}", file=out)
+        return 1
+    specs = {module: spec_module.module_spec(module) for module in spec_module.MODULES}
+    for relative, block in found:
         path = root / relative
         if not path.is_file():
             print(f"{relative}: does not exist", file=out)
             status = 1
             continue
-        status = max(status, _sync_file(path, relative, block, write, out))
+        missing = missing_fragments(relative, path.read_text(encoding="utf-8"), specs)
+        status = max(status, _sync_file(path, relative, block, write, out, missing))
     return status
 
 
-def _sync_file(path: Path, relative: str, block, write: bool, out) -> int:
+def _sync_file(path: Path, relative: str, block, write: bool, out, missing: list[str]) -> int:
     text = path.read_bytes().decode("utf-8")
     try:
         new = splice(text, block)
     except MarkerError as exc:
         print(f"{relative}: {exc}", file=out)
+        return 1
+    if missing:
+        print(f"{relative}: extends_documentation_fragment lacks "
+              f"{', '.join('iis.aspnet.' + name for name in missing)} (its options are documented there)", file=out)
         return 1
     if new == text:
         print(f"{relative}: up to date", file=out)

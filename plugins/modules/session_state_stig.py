@@ -30,6 +30,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - iis.aspnet.action_group
+  - iis.aspnet.image
   - iis.aspnet.read_only
 # BEGIN GENERATED OPTIONS
 options:
@@ -105,21 +106,6 @@ options:
         one folder per drive letter (C(<image_root>/C/Windows/...)). Windows paths are matched into it
         case-insensitively. Required on a POSIX host; refused on Windows hosts.'
     type: path
-  image_environment:
-    description:
-      - 'With O(image_root): the Windows environment variables of the imaged server, which the controller
-        expands where the server would (physical paths in applicationHost.config, the Windows folder):
-        V(SystemDrive) (default V(C:)), V(windir) (default the V(Windows) folder of V(SystemDrive)) and
-        any other variable those paths use; C(ProgramFiles) and the like follow from V(SystemDrive) unless
-        given. On a Windows host leave it out: the host expands variables itself.'
-    type: dict
-  image_shares:
-    description:
-      - 'With O(image_root): where UNC shares the server reads are in the image, as a mapping from a share
-        (V(\\\\fs01\\iisconfig)) to a Windows path of the image (V(Z:\\)): shared configuration (C(redirection.config))
-        and content on shares are read there. Without a mapping, a share the server uses is refused by
-        name, never replaced by a local copy.'
-    type: dict
 # END GENERATED OPTIONS
 seealso:
   - module: iis.aspnet.session_state_info

@@ -15,12 +15,20 @@ gen_docs = load_tool("gen_docs")
 MODULE_FILE = "plugins/modules/session_state.py"
 INFO_FILE = "plugins/modules/session_state_info.py"
 STIG_FILE = "plugins/modules/session_state_stig.py"
+IMAGE_FRAGMENT = "plugins/doc_fragments/image.py"
 # Every file the tool keeps, in the order it reports them.
-FILES = (MODULE_FILE, INFO_FILE, STIG_FILE, gen_docs.ROLE_FILE)
+FILES = (MODULE_FILE, INFO_FILE, STIG_FILE, IMAGE_FRAGMENT, gen_docs.ROLE_FILE)
+# The options the image fragment documents once for the three modules (each module documents image_root).
+SHARED = ("image_environment", "image_shares")
 
 
 def option_spec(*, docs: bool = False) -> dict:
     return module_spec("session_state", docs=docs)
+
+
+def own_spec(module: str) -> dict:
+    """The options a module's own DOCUMENTATION holds: all but the fragment's."""
+    return {name: entry for name, entry in module_spec(module).items() if name not in SHARED}
 
 
 MODULE_TEXT = '''#!/usr/bin/python
@@ -36,6 +44,8 @@ description:
 options:
   stale: {}
 # END GENERATED OPTIONS
+extends_documentation_fragment:
+  - iis.aspnet.image
 author:
   - iis.aspnet maintainers
 """
@@ -64,10 +74,13 @@ argument_specs:
 """
 
 
+FRAGMENT_TEXT = f'class ModuleDocFragment:\n    DOCUMENTATION = r"""\n{gen_docs.BEGIN}\n{gen_docs.END}\n"""\n'
+
+
 def write_tree(root: Path, module: str | None = MODULE_TEXT, role: str | None = ROLE_TEXT,
-               defaults: str | None = None, others: str | None = MODULE_TEXT) -> None:
-    """The session_state module file ``module``, the info and STIG module files ``others``, the role."""
-    for relative, text in ((MODULE_FILE, module), (INFO_FILE, others), (STIG_FILE, others),
+               defaults: str | None = None, others: str | None = MODULE_TEXT, fragment: str | None = FRAGMENT_TEXT) -> None:
+    """The session_state module file ``module``, the info and STIG module files ``others``, the fragment, the role."""
+    for relative, text in ((MODULE_FILE, module), (INFO_FILE, others), (STIG_FILE, others), (IMAGE_FRAGMENT, fragment),
                            (gen_docs.ROLE_FILE, role), (gen_docs.ROLE_DEFAULTS_FILE, defaults)):
         if text is not None:
             path = root / relative
@@ -87,7 +100,8 @@ def report(status: str) -> str:
 def documentation(root: Path, relative: str = MODULE_FILE) -> dict:
     namespace: dict = {}
     exec(compile((root / relative).read_text(), relative, "exec"), namespace)  # noqa: S102
-    return yaml.safe_load(namespace["DOCUMENTATION"])
+    holder = namespace["ModuleDocFragment"].DOCUMENTATION if "ModuleDocFragment" in namespace else namespace["DOCUMENTATION"]
+    return yaml.safe_load(holder)
 
 
 def role_spec(root: Path) -> dict:
@@ -124,7 +138,7 @@ def test_module_documentation_equals_the_spec(tmp_path):
     run(tmp_path, write=True)
     doc = documentation(tmp_path)
     assert doc["module"] == "session_state" and doc["author"] == ["iis.aspnet maintainers"]
-    same_shape(doc["options"], option_spec(), "suboptions")
+    same_shape(doc["options"], own_spec("session_state"), "suboptions")
     assert "no_log" not in str(doc["options"])  # not a documentation key
     assert doc["options"]["cookie_same_site"]["choices"][0] == "None"  # a string, not YAML's null
     assert doc["options"]["mode"]["type"] == "raw"  # an unquoted Off (false) reaches the engine, which says to quote it
@@ -134,7 +148,33 @@ def test_module_documentation_equals_the_spec(tmp_path):
 def test_info_and_stig_documentation_equal_their_spec(tmp_path, relative, module):
     write_tree(tmp_path)
     run(tmp_path, write=True)
-    same_shape(documentation(tmp_path, relative)["options"], module_spec(module), "suboptions")
+    same_shape(documentation(tmp_path, relative)["options"], own_spec(module), "suboptions")
+
+
+@pytest.mark.parametrize("module", ["session_state", "session_state_info", "session_state_stig"])
+def test_the_image_fragment_documents_the_options_every_module_shares(tmp_path, module):
+    write_tree(tmp_path)
+    run(tmp_path, write=True)
+    spec = module_spec(module)
+    same_shape(documentation(tmp_path, IMAGE_FRAGMENT)["options"], {name: spec[name] for name in SHARED}, "suboptions")
+    # image_root's rules differ per module: each module documents it itself.
+    assert "image_root" in documentation(tmp_path, MODULE_FILE.replace("session_state", module))["options"]
+
+
+def test_a_module_that_does_not_extend_the_fragment_it_needs_fails(tmp_path):
+    write_tree(tmp_path, module=MODULE_TEXT.replace("  - iis.aspnet.image\n", ""))
+    status, output = run(tmp_path, write=True)
+    assert status == 1
+    assert f"{MODULE_FILE}: extends_documentation_fragment lacks iis.aspnet.image" in output
+    assert "  stale: {}" in (tmp_path / MODULE_FILE).read_text()  # left as it was
+
+
+def test_fragment_options_must_be_the_same_in_every_module():
+    specs = {"one": {"image_environment": {"type": "dict"}, "image_shares": {"type": "dict"}},
+             "two": {"image_environment": {"type": "dict"}, "image_shares": {"type": "str"}}}
+    with pytest.raises(gen_docs.FragmentError, match="fragment image"):
+        gen_docs.fragment_options("image", specs)
+    assert gen_docs.fragment_options("image", {"one": specs["one"], "none": {"site": {}}}) == specs["one"]
 
 
 def test_paragraphs_stay_paragraphs(tmp_path):
@@ -200,9 +240,10 @@ def test_drift_detection(tmp_path, old, new, status):
 
 def test_missing_files_fail(tmp_path):
     assert run(tmp_path) == (1, report("does not exist"))
-    write_tree(tmp_path, others=None)
+    write_tree(tmp_path, others=None, fragment=None)
     status, output = run(tmp_path, write=True)
-    assert status == 1 and f"{INFO_FILE}: does not exist\n{STIG_FILE}: does not exist\n" in output
+    assert status == 1
+    assert f"{INFO_FILE}: does not exist\n{STIG_FILE}: does not exist\n{IMAGE_FRAGMENT}: does not exist\n" in output
 
 
 MARKERS = [
