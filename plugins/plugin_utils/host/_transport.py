@@ -358,7 +358,6 @@ def _base64(path: str, content: str, module: str) -> bytes:
         raise TransportError(path, f"{module} returned content that is not base64: {exc}") from exc
 
 
-
 @dataclass(frozen=True)
 class HostAccess:
     """What an action hands the engine: the host's family and its two ways to reach the host."""
