@@ -128,6 +128,7 @@ class CallbackModule(CallbackBase):
         self._playbook = None
         self._started = time.time()
         self._task_starts = {}  # (host, task uuid) -> epoch seconds
+        self._loop_items = {}  # (host, task uuid) -> the item results of a loop, as each item reported
 
     def set_options(self, task_keys=None, var_options=None, direct=None):
         """Ansible's own check of the options, then ours; a bad value stops the run instead of the report."""
@@ -173,6 +174,23 @@ class CallbackModule(CallbackBase):
         elif not ignore_errors:
             self._collector.add_blocked(_host(result), _task_name(result), _result(result).get("msg", ""))
 
+    # A loop's items are taken as each item reports, not from the loop's final result: with a
+    # templated no_log (the role's per-site task hides only entries with a connection string),
+    # ansible-core 2.21 censors every item of the final result, while each item's own result is
+    # censored only when its no_log is true.
+    def v2_runner_item_on_ok(self, result):
+        self._loop_item(result)
+
+    def v2_runner_item_on_failed(self, result):
+        self._loop_item(result)
+
+    def v2_runner_item_on_skipped(self, result):
+        self._loop_item(result)
+
+    def _loop_item(self, result):
+        if _kind(result) is not None:
+            self._loop_items.setdefault(_task_key(result), []).append(_result(result))
+
     def v2_runner_on_unreachable(self, result):
         self._collector.add_unreachable(_host(result), _result(result).get("msg") or "unreachable")
 
@@ -194,15 +212,19 @@ class CallbackModule(CallbackBase):
     def _collect(self, result, failed):
         kind = _kind(result)
         duration = self._duration(result)
+        data = _result(result)
+        items = self._loop_items.pop(_task_key(result), None)
+        if items is not None and isinstance(data.get("results"), list):
+            data["results"] = items
         if kind == "session_state":
-            self._collector.add_result(_host(result), _task_name(result), _result(result), failed=failed,
+            self._collector.add_result(_host(result), _task_name(result), data, failed=failed,
                                        check_mode=_check_mode(result), duration=duration)
         elif kind == "stig":
-            self._collector.add_stig(_host(result), _task_name(result), _result(result), failed=failed, duration=duration)
+            self._collector.add_stig(_host(result), _task_name(result), data, failed=failed, duration=duration)
 
     def _duration(self, result) -> float:
         """Seconds from the task's start on the host to its result (0 when the start was not seen)."""
-        started = self._task_starts.pop((_host(result), getattr(getattr(result, "_task", None), "_uuid", None)), None)
+        started = self._task_starts.pop(_task_key(result), None)
         return max(time.time() - started, 0.0) if isinstance(started, float) else 0.0
 
 
@@ -221,6 +243,11 @@ def _address(result) -> object:
     """The inventory's ansible_host of the result's host, when set on the host itself."""
     host_vars = getattr(getattr(result, "_host", None), "vars", None)
     return host_vars.get("ansible_host") if isinstance(host_vars, Mapping) else None
+
+
+def _task_key(result) -> tuple:
+    """(host, task uuid): one task on one host."""
+    return _host(result), getattr(getattr(result, "_task", None), "_uuid", None)
 
 
 def _host(result) -> str:

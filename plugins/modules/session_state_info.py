@@ -67,9 +67,6 @@ options:
         that is absent is an error.
     type: list
     elements: int
-    choices:
-      - 64
-      - 32
   image_root:
     description:
       - 'On a POSIX host: a directory holding a Windows file system (an image, a golden tree, a test fixture),

@@ -688,7 +688,7 @@ _INFO_OPTIONS = {
         "Which .NET Framework configuration tree the server level is reported for, V(v4.0) (C(v4.0.30319)) or V(v2.0) "
         "(C(v2.0.50727)). When omitted, both, skipping a tree that is absent. Sites and applications always follow "
         "their application pool.")),
-    "bitness": _bitness_option(choices=list(BITNESS_DIRS), description=(
+    "bitness": _bitness_option(description=(
         "Which Framework trees the server level is reported for, V(64) (C(Framework64)) and V(32) (C(Framework)). "
         "When omitted, both, skipping a tree that is absent; a tree asked for by name (or with O(framework_version)) "
         "that is absent is an error.")),

@@ -20,8 +20,9 @@ from ansible_collections.iis.aspnet.plugins.plugin_utils.server import _levels
 
 def info(args: dict, access: HostAccess) -> dict:
     """The session_state_info result: the levels, where each value comes from, findings, the service."""
+    bitness = list(_levels.bitnesses(args["bitness"])) if args.get("bitness") else None  # refused before any call
     return report(access, args, sites=site_list(args.get("site")), framework_version=args.get("framework_version"),
-                  bitness=args.get("bitness"), include_service=args["include_service"], folders=True)
+                  bitness=bitness, include_service=args["include_service"], folders=True)
 
 
 def stig(args: dict, access: HostAccess) -> dict:

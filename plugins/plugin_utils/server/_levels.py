@@ -175,7 +175,8 @@ def _commit(commit: str | None, site: str | None) -> str:
     return upper
 
 
-def _bitnesses(bitness) -> tuple[int, ...]:
+def bitnesses(bitness) -> tuple[int, ...]:
+    """The ``bitness`` option as distinct Framework folders (None: both), refused unless each is 64 or 32."""
     values = DEFAULT_BITNESS if bitness is None else (bitness if isinstance(bitness, (list, tuple)) else [bitness])
     if not values:
         raise OptionError("bitness", "needs at least one of 64, 32")
@@ -294,7 +295,7 @@ def resolve(commit, site, framework_version, bitness, apphost: AppHost | None = 
         return _site_targets(commit, site, apphost, revert_only)
     framework_version = framework_version or DEFAULT_FRAMEWORK
     framework_config_file("machine.config", framework_version, 64)  # validates framework_version
-    return _server_targets(commit, site, framework_version, _bitnesses(bitness), bitness_given, layout)
+    return _server_targets(commit, site, framework_version, bitnesses(bitness), bitness_given, layout)
 
 
 __all__ = [
@@ -310,6 +311,7 @@ __all__ = [
     "Layout",
     "FileRef",
     "Target",
+    "bitnesses",
     "config_path_startswith",
     "find_application",
     "framework_config_file",

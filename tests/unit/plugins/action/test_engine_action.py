@@ -28,6 +28,7 @@ def run(outcome, args, read_only=False):
     removed = []
     plugin = action(windows_host(), args, plugin_class=plugin_class)
     plugin._remove_tmp_path = removed.append
+    plugin._load_name = "iis.aspnet.planted"  # set by Ansible's plugin loader (2.16 names it in errors)
     return plugin.run(task_vars={}), removed, plugin
 
 

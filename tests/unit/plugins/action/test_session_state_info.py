@@ -88,3 +88,11 @@ def test_refusals():
     assert "application" in action(host, {"site": "Default Web Site/images"}).run(task_vars={})["msg"]
     assert "image_root" in action(host, {"image_root": "/srv"}).run(task_vars={})["msg"]
     assert "site" in action(host, {"site": [1]}).run(task_vars={})["msg"]
+
+
+def test_a_bitness_that_is_not_a_framework_folder_is_refused_by_the_engine_before_any_read():
+    # Not by Ansible's choices: ansible-core 2.16 crashes formatting an int choice (TypeError).
+    host = windows_host()
+    result = action(host, {"bitness": [64, 16]}).run(task_vars={})
+    assert result["failed"] is True and result["msg"] == "bitness: 16 is not one of 64, 32"
+    assert host.calls == []

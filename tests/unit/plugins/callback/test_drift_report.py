@@ -100,6 +100,33 @@ def test_a_fleet_run_is_printed_and_written(tmp_path):
     assert "| `web02` | in line |" in (reports / "drift-report.md").read_text()
 
 
+CENSORED = {"censored": "the output has been hidden due to the fact that 'no_log: true' was specified for this result",
+            "changed": True}
+
+
+def test_a_loop_is_read_from_its_items_when_its_final_result_censors_them_all(tmp_path):
+    # ansible-core 2.21 with a templated no_log on a loop (the role's per-site task): every item of
+    # the final result is censored, while each item reported itself uncensored unless its own
+    # no_log was true. The report must show the first item's change and hide only the second.
+    plugin = callback(tmp_path)
+    secret_item = dict(CENSORED)
+    items = [task_result("web01", recorded("check_site")), task_result("web01", secret_item, name="Per site")]
+    final = task_result("web01", {**CENSORED, "results": [dict(CENSORED), dict(CENSORED)]}, name="Per site")
+    for fake in (*items, final):
+        fake._task._uuid = "loop-task"
+    plugin.v2_runner_item_on_ok(items[0])
+    plugin.v2_runner_item_on_ok(items[1])
+    plugin.v2_runner_on_ok(final)
+    finish(plugin)
+
+    data = json.loads((tmp_path / "reports" / "drift-report.json").read_text())
+    (host,) = data["hosts"]
+    differences = [(entry["path"], diff["attribute"], diff["actual"], diff["desired"])
+                   for entry in host["files"] for diff in entry["differences"]]
+    assert differences == [("C:\\inetpub\\shop\\web.config", "timeout", "20", "15"),
+                           ("(hidden by no_log)", "Per site", "(hidden by no_log)", "(hidden by no_log)")]
+
+
 def test_other_tasks_are_ignored_unless_they_block_a_host(tmp_path):
     plugin = callback(tmp_path, output_dir=None)
     plugin.v2_runner_on_ok(task_result("web01", recorded("check_root"), action="ansible.builtin.copy"))

@@ -472,7 +472,6 @@ ANSIBLE_REFUSES = [
     ("session_state", {"state_service": {"start_mode": "automatic"}}, "one of: auto, delayed, manual, disabled"),
     ("session_state", {"revert": ["timeout", "lockAttributes"]}, "value of revert must be one or more of: mode,"),
     ("session_state", {"cookie_same_site": "none"}, "value of cookie_same_site must be one of: None, Lax, Strict"),
-    ("session_state_info", {"bitness": [16]}, "value of bitness must be one or more of: 64, 32"),
     ("session_state_info", {"framework_version": "v3.5"}, "value of framework_version must be one of: v4.0, v2.0"),
     ("session_state_info", {"folders": False}, "folders. Supported parameters include: bitness,"),  # the STIG action's own, not a user's
     ("session_state_stig", {"profile": "stig_iis11"}, "value of profile must be one of: stig_iis10, stig_iis85"),
