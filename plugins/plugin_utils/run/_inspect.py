@@ -3,7 +3,9 @@
 Private to the iis.aspnet collection: not a public API.
 
 Both read the host through the same transports as session_state, each file once (the run's
-FileCache), and never write. The STIG audit is the info report of every level, without the
+FileCache), and never write. After applicationHost.config (and redirection.config before it),
+one call learns which of the other candidate files exist (``FileCache.discover``): a host costs
+its existing files plus that call (plus the service query of the info module on Windows). The STIG audit is the info report of every level, without the
 service query and the folder web.config files (no rule looks at them), judged by ``_stig``.
 """
 
@@ -45,11 +47,12 @@ def report(access: HostAccess, image: dict, *, sites: list[str] | None, framewor
     service, facts = None, None
     if include_service:
         service, facts = _service.query(access.execute) if access.windows else (None, dict(_service.NOT_APPLICABLE))
-    found = _effective.build_report(
-        cache.doc, apphost, apphost_doc, sites=sites,
-        frameworks=[framework_version] if framework_version else list(_spec.FRAMEWORKS),
-        bitnesses=bitness or list(_levels.DEFAULT_BITNESS), explicit=bool(framework_version or bitness),
-        service=service, folders=folders, layout=layout_of(cache.host))
+    scope = {"sites": sites, "frameworks": [framework_version] if framework_version else list(_spec.FRAMEWORKS),
+             "bitnesses": bitness or list(_levels.DEFAULT_BITNESS), "folders": folders, "layout": layout_of(cache.host)}
+    # One call learns which candidates exist; then each existing file is read once, as the model asks for it.
+    cache.discover(_effective.candidate_files(apphost, **scope))
+    found = _effective.build_report(cache.doc, apphost, apphost_doc, explicit=bool(framework_version or bitness),
+                                    service=service, **scope)
     return {**found, "service": facts, "files_read": cache.reads}
 
 
