@@ -237,8 +237,12 @@ remediation:
   elements: dict
   sample: [{commit: SITE, site: Kiosk, revert: [cookieless]}, {site: Legacy, mode: InProc}]
 files_read:
-  description: How many files were read from the host (each at most once).
+  description:
+    - How many files were read from the host, each once - the candidate config files that exist. Which of them exist
+      is learnt first with one call for all (M(iis.aspnet.image_file) on image hosts, M(ansible.windows.win_find) on
+      Windows), so an absent one costs no call - the task makes RV(files_read) + 1 module calls per host, plus the
+      service query where it applies (docs/performance.md).
   returned: success
   type: int
-  sample: 15
+  sample: 14
 """
