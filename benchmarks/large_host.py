@@ -14,9 +14,12 @@ same machine). The run asserts that every level is reported, that every existing
 exactly once, and that the calls are the reads plus one discovery. Measured: CPU and wall time of
 the info run, peak memory (growth of the process's resident set, VmHWM less VmRSS before the run),
 module calls; ``--compare`` also measures the run without discovery (one read per candidate,
-listings to match the case of absent ones), as before issue 17.
+listings to match the case of absent ones), as before issue 17. ``--playbook`` also runs
+benchmarks/fleet/info.yml on the host with ansible-playbook (fleet.run_playbook: the module calls
+counted by the bench_calls callback, CPU of the process tree, peak controller memory), where each
+call is a module round trip.
 
-    python benchmarks/large_host.py [--sites 50 100 200] [--repeat 3] [--compare] [--json out.json]
+    python benchmarks/large_host.py [--sites 50 100 200] [--repeat 3] [--compare] [--playbook] [--json out.json]
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 
+import fleet
 from engine import collections_farm
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -125,6 +129,27 @@ def measure(farm: str, root: str, sites: int, existing: int, discovery: bool, re
     return {**runs[0], **best}
 
 
+def playbook(workdir: str, root: str, existing: int) -> dict:
+    """session_state_info through ansible-playbook on the one host: every existing file read, plus one discovery."""
+    os.makedirs(workdir, exist_ok=True)
+    inventory = fleet.write_inventory(os.path.join(workdir, "inventory.json"), {"web001": root})
+    run = fleet.run_playbook(workdir, fleet.Fleet(1, 1, "linear"), "info", inventory, check=True)
+    if run["calls"]["module"] != existing + 1:
+        raise RuntimeError(f"{run['calls']['module']:g} module calls where {existing} files exist (+ 1 discovery)")
+    return run
+
+
+PLAYBOOK_HEAD = ("| sites | module calls | wall (s) | CPU (s) | CPU per call (ms) | peak controller PSS (MB) |\n"
+                 "|---:|---:|---:|---:|---:|---:|")
+
+
+def playbook_line(row: dict) -> str:
+    run = row["playbook"]
+    calls = run["calls"]["module"]
+    return (f"| {row['sites']} | {calls:g} | {run['seconds']:.1f} | {run['cpu_s']:.1f} | {1000 * run['cpu_s'] / calls:.0f} | "
+            f"{run['controller_pss_mb']:.0f} |")
+
+
 TABLE_HEAD = ("| sites | applications | config files (candidates / existing) | module calls | CPU (s) | wall (s) | "
               "peak memory (MB) | CPU per existing file (ms) |\n|---:|---:|---|---:|---:|---:|---:|---:|")
 
@@ -140,6 +165,7 @@ def main() -> int:
     parser.add_argument("--sites", type=int, nargs="+", default=[50, 100, 200])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--compare", action="store_true", help="also measure the run without discovery")
+    parser.add_argument("--playbook", action="store_true", help="also run session_state_info with ansible-playbook")
     parser.add_argument("--json")
     args = parser.parse_args()
     farm = collections_farm()
@@ -152,6 +178,8 @@ def main() -> int:
                    "after": measure(farm, root, sites, existing, True, args.repeat)}
             if args.compare:
                 row["before"] = measure(farm, root, sites, existing, False, args.repeat)
+            if args.playbook:
+                row["playbook"] = playbook(os.path.join(scratch, f"run-{sites}"), root, existing)
             rows.append(row)
             print(row_line(row), flush=True)
     print(TABLE_HEAD)
@@ -159,6 +187,9 @@ def main() -> int:
     if args.compare:
         print("\nwithout discovery (before issue 17):\n" + TABLE_HEAD)
         print("\n".join(row_line(row, "before") for row in rows))
+    if args.playbook:
+        print("\nwith ansible-playbook (benchmarks/fleet/info.yml, local connection, check mode):\n" + PLAYBOOK_HEAD)
+        print("\n".join(playbook_line(row) for row in rows))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:
             json.dump(rows, handle, indent=2)
