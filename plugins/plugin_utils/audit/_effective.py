@@ -435,6 +435,6 @@ def _server_levels(model: Model, frameworks: Iterable[str], bitnesses: Iterable[
 
 __all__ = [
     "ELEMENTS", "SECTIONS", "APPHOST_REASON", "Scope", "Finding", "Effective", "server_scopes", "site_scopes",
-    "folder_files", "candidate_files", "merge", "provenance", "file_findings", "level_findings", "service_findings", "ignored_settings",
-    "bitness_findings", "as_dict", "dedupe", "file_refs", "build_report",
+    "folder_files", "candidate_files", "merge", "provenance", "file_findings", "level_findings", "service_findings",
+    "ignored_settings", "bitness_findings", "as_dict", "dedupe", "file_refs", "build_report",
 ]

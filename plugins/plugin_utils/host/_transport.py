@@ -200,11 +200,11 @@ class WindowsTransport(Transport):
             self._exists[path.casefold()] = key in found
 
     def _expand(self, path: str) -> str | None:
-        if self.environment is None:
+        if "%" in path and self.environment is None:
             result = self._run(SETUP, {"gather_subset": ENV_SUBSET}, "the host's environment variables")
             self.environment = dict((result.get("ansible_facts") or {}).get("ansible_env") or {})
         try:
-            expanded = win_normpath(expand_variables(path, self.environment, path))
+            expanded = win_normpath(expand_variables(path, self.environment or {}, path))
         except OptionError:  # a variable the host does not define: the read will say what the host makes of it
             return None
         absolute = expanded[1:3] == ":\\" or expanded.startswith("\\\\")
@@ -460,7 +460,6 @@ def _base64(path: str, content: str, module: str) -> bytes:
         raise TransportError(path, f"{module} returned content that is not base64: {exc}") from exc
 
 
-
 @dataclass(frozen=True)
 class HostAccess:
     """What an action hands the engine: the host's family and its two ways to reach the host."""
@@ -489,6 +488,6 @@ def transport_for(access: HostAccess, args: dict) -> Transport:
 
 __all__ = [
     "Execute", "Put", "TransportError", "failure_message", "warning_texts", "sha1_hex", "ModuleRunner", "Transport",
-    "Write", "changed_since_read", "SLURP", "WIN_STAT", "WIN_COPY", "WIN_FIND", "SETUP", "WindowsTransport", "IMAGE_FILE", "ImageTransport",
-    "HostAccess", "transport_for", "IMAGE_OPTIONS",
+    "Write", "changed_since_read", "SLURP", "WIN_STAT", "WIN_COPY", "WIN_FIND", "SETUP", "WindowsTransport", "IMAGE_FILE",
+    "ImageTransport", "HostAccess", "transport_for", "IMAGE_OPTIONS",
 ]

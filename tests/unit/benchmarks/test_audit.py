@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+
 def test_the_floor_reads_the_14_config_files_the_sample_holds(audit):
     # counted in examples/sample-server: redirection.config, applicationHost.config, 8 .NET files,
     # the web.config of wwwroot, shop, Intranet and legacy

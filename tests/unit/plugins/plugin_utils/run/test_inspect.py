@@ -30,6 +30,11 @@ SAMPLE_EXISTING = 14
 # The 50-site host (bulk_sites): site roots 0, 2, ..., 48 hold a web.config (25), the /app folders
 # of sites 0, 5, ..., 45 too (10).
 BULK_EXISTING = SAMPLE_EXISTING + 25 + 10
+# The STIG audit judges the server level of .NET 4 only: of the .NET 2.0 trees it reads the 64-bit one,
+# which Legacy's pool runs, not the 32-bit one (no pool runs it): 14 - 2 files.
+SAMPLE_STIG = SAMPLE_EXISTING - 2
+BULK_STIG = SAMPLE_STIG + 25 + 10
+V2_32 = "Framework/v2.0.50727/CONFIG/"
 SERVICE_QUERY = ["ansible.windows.win_service", "ansible.windows.win_reg_stat"]
 WEB_CONFIG = b'<?xml version="1.0"?>\r\n<configuration><system.web><sessionState timeout="15" /></system.web></configuration>\r\n'
 
@@ -89,8 +94,8 @@ def stig_args(image: dict) -> dict:
     return {"profile": "stig_iis10", "exceptions": [], "server": {}, "declared": [], **image}
 
 
-def expected(sites: int) -> int:
-    return {0: SAMPLE_EXISTING, 50: BULK_EXISTING}[sites]
+def expected(sites: int, stig: bool = False) -> int:
+    return {(0, False): SAMPLE_EXISTING, (50, False): BULK_EXISTING, (0, True): SAMPLE_STIG, (50, True): BULK_STIG}[sites, stig]
 
 
 # ---- image hosts
@@ -109,10 +114,11 @@ def test_info_on_an_image_host_costs_the_existing_files_and_one_stat(tmp_path, s
 def test_the_stig_audit_on_an_image_host_costs_the_same(tmp_path, sites):
     host, access, image = image_host(tmp_path, sites)
     result = _inspect.stig(stig_args(image), access)
-    assert result["files_read"] == expected(sites)
-    assert host.ops() == ["read", "read", "stat"] + ["read"] * (expected(sites) - 2)
+    assert result["files_read"] == expected(sites, stig=True)
+    assert host.ops() == ["read", "read", "stat"] + ["read"] * (expected(sites, stig=True) - 2)
     (stat,) = [args for _module, args in host.sent if args["op"] == "stat"]
     assert not any(entry["path"].endswith("/images/web.config") for entry in stat["paths"])  # no rule judges a folder
+    assert not any(V2_32 in entry["path"] for entry in stat["paths"])  # nor a tree no pool runs
 
 
 def test_a_drift_report_of_the_audit_reads_nothing_more(tmp_path):
@@ -120,7 +126,7 @@ def test_a_drift_report_of_the_audit_reads_nothing_more(tmp_path):
     collector = _drift.Collector()
     collector.add_stig("web01", "Audit", _inspect.stig(stig_args(image), access))
     (record,) = collector.report()
-    assert record.stig.profile == "stig_iis10" and len(host.sent) == SAMPLE_EXISTING + 1
+    assert record.stig.profile == "stig_iis10" and len(host.sent) == SAMPLE_STIG + 1
 
 
 def test_without_discovery_each_absent_candidate_costs_a_read_and_its_listings(tmp_path):
@@ -157,12 +163,12 @@ def test_info_on_windows_costs_the_existing_files_one_win_find_and_the_service_q
 def test_the_stig_audit_on_windows_costs_the_existing_files_and_one_win_find(sites):
     host, access = windows(sites)
     result = _inspect.stig(stig_args({}), access)
-    assert result["files_read"] == expected(sites)
-    assert len(host.calls) == expected(sites) + 1
+    assert result["files_read"] == expected(sites, stig=True)
+    assert len(host.calls) == expected(sites, stig=True) + 1
 
 
 def test_without_env_facts_windows_adds_one_setup_call(sites):
     host, access = windows(sites, facts=False)
     _inspect.stig(stig_args({}), access)
     assert [module for module, _args in host.calls][2:4] == ["ansible.windows.setup", "ansible.windows.win_find"]
-    assert len(host.calls) == expected(sites) + 2
+    assert len(host.calls) == expected(sites, stig=True) + 2
