@@ -65,6 +65,14 @@ def test_without_the_environment_discover_asks_setup_for_it_once():
     finished(host)
 
 
+def test_paths_without_variables_need_no_environment():
+    host = FakeWindows("win_find_web_configs")
+    remote = WindowsTransport(host.execute, host.put)
+    remote.discover([SITE_CONFIG, HR_CONFIG])
+    assert host.sent == [(FIND, FIND_ARGS)]  # no setup call
+    finished(host)
+
+
 def test_discover_leaves_what_it_cannot_name_to_the_read():
     host = FakeWindows(("win_find_web_configs", {"files": [], "matched": 0, "invocation": {}}), "slurp_not_found")
     remote = WindowsTransport(host.execute, host.put, {"SystemDrive": "C:"})
