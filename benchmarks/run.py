@@ -36,7 +36,7 @@ def audit_command(quick: bool) -> list[str]:
 
 def large_host_command(quick: bool) -> list[str]:
     return [sys.executable, os.path.join(HERE, "large_host.py"), "--json", os.path.join(OUTPUT, "large_host.json"),
-            *(["--repeat", "1"] if quick else ["--compare"])]
+            *(["--repeat", "1"] if quick else ["--compare", "--playbook"])]
 
 
 def cas_window_command(quick: bool) -> list[str]:
