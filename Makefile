@@ -74,7 +74,7 @@ TOOL_ENV := PATH=$(BIN):$$PATH XDG_CACHE_HOME=$(BUILD)/cache XDG_CONFIG_HOME=$(B
 help:
 	@echo "make test        all gates in order: $(GATES)"
 	@echo "make demo        run tools/demo.py (its own venv: ansible-core and lxml only)"
-	@echo "make bench       run benchmarks/run.py"
+	@echo "make bench       run benchmarks/run.py (BENCH_ARGS=--quick: the quick plans, under 10 minutes)"
 	@echo "make <gate>      one gate: $(GATES)"
 	@echo "                 (units: the fast pure-unit suite; playbooks: the tests that run ansible-playbook;"
 	@echo "                 integration: syntax check and sanity of the Windows integration targets)"
@@ -300,9 +300,11 @@ demo:
 	@export DEMO_STARTED=$$(date +%s.%N); $(MAKE) $(DEMO_STAMP) && $(DEMO_VENV)/bin/python tools/demo.py
 
 # Benchmarks only: their extra packages (requirements/bench.txt) stay out of the gates' venv stamp.
+# BENCH_ARGS=--quick: the quick plan of each benchmark (under 10 minutes on 2 cores).
+BENCH_ARGS ?=
 bench: $(STAMP) farm
 	@if [ -f requirements/bench.txt ]; then $(PY) -m pip install --quiet -c requirements/constraints.txt -r requirements/bench.txt; fi
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(DEMO_VENV) $(foreach version,$(MATRIX),$(ROOT)/.venv-$(version)) $(BUILD) tests/output .ansible .pytest_cache .hypothesis benchmarks/output

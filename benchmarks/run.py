@@ -1,9 +1,9 @@
 """Run every benchmark of the collection (``make bench``) and keep the figures in benchmarks/output/.
 
-    python benchmarks/run.py [--quick] [--only engine|fleet|cas-window ...]
+    python benchmarks/run.py [--quick] [--only engine|fleet|audit|large-host|cas-window ...]
 
-``--quick``: a smoke run of each (engine: 1 and 10 MB once; fleet: 10 hosts, forks 5, linear;
-cas-window: 5 rounds).
+``--quick``: a smoke run of each (engine: 1 and 10 MB once; fleet and audit: 10 hosts, forks 5,
+linear; large-host: each size once; cas-window: 5 rounds), under 10 minutes on 2 cores.
 Each benchmark takes further options of its own when run alone (benchmarks/engine.py --help,
 benchmarks/fleet.py --help).
 """
@@ -29,6 +29,16 @@ def fleet_command(quick: bool) -> list[str]:
     return [sys.executable, os.path.join(HERE, "fleet.py"), *reports, "--plan", "quick" if quick else "default"]
 
 
+def audit_command(quick: bool) -> list[str]:
+    reports = ["--json", os.path.join(OUTPUT, "audit.json"), "--markdown", os.path.join(OUTPUT, "audit.md")]
+    return [sys.executable, os.path.join(HERE, "audit.py"), *reports, "--plan", "quick" if quick else "default"]
+
+
+def large_host_command(quick: bool) -> list[str]:
+    return [sys.executable, os.path.join(HERE, "large_host.py"), "--json", os.path.join(OUTPUT, "large_host.json"),
+            *(["--repeat", "1"] if quick else ["--compare", "--playbook"])]
+
+
 def cas_window_command(quick: bool) -> list[str]:
     return [sys.executable, os.path.join(HERE, "cas_window.py"), "--json", os.path.join(OUTPUT, "cas_window.json"),
             "--rounds", "5" if quick else "30"]
@@ -37,6 +47,9 @@ def cas_window_command(quick: bool) -> list[str]:
 BENCHMARKS = {
     "engine": ("engine: parse + plan + splice + verify + judge against a bare hardened lxml parse", engine_command),
     "fleet": ("fleet: the role against a slurp-only floor and a community.general.xml baseline", fleet_command),
+    "audit": ("audit: session_state_info and iis.aspnet.stig --check against a floor reading the existing files",
+              audit_command),
+    "large-host": ("large-host: session_state_info on one host of 50, 100 and 200 sites", large_host_command),
     "cas-window": ("cas-window: how long a concurrent edit can be lost, one call (image hosts) against two (Windows)",
                    cas_window_command),
 }

@@ -59,7 +59,8 @@ class EngineAction(ActionBase):
             return self._execute_module(module_name=module, module_args=module_args, task_vars=task_vars)
 
         windows = getattr(self._connection._shell, "_IS_WINDOWS", False)
-        return HostAccess(windows, execute, self._refuse_upload if self.READ_ONLY else self._put)
+        return HostAccess(windows, execute, self._refuse_upload if self.READ_ONLY else self._put,
+                          environment=host_environment(task_vars) if windows else None)
 
     def _put(self, data: bytes) -> str:
         """Upload bytes to the remote temp dir, made on the first call only."""
@@ -78,6 +79,13 @@ class EngineAction(ActionBase):
     def _given(self) -> list[str]:
         """The options the task itself sets (not defaults)."""
         return [name for name, value in self._task.args.items() if value is not None]
+
+
+def host_environment(task_vars: dict) -> dict | None:
+    """The host's environment variables from its gathered facts (setup's env subset), or None."""
+    facts = task_vars.get("ansible_facts")
+    environment = facts.get("env") if isinstance(facts, dict) else None
+    return dict(environment) if isinstance(environment, dict) and environment else None
 
 
 def hidden_values(no_log_values) -> set[str]:

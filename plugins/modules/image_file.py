@@ -6,7 +6,7 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: image_file
-short_description: Read, list and compare-and-swap files inside one drive folder of a Windows tree on a POSIX host
+short_description: Read, list, stat and compare-and-swap files inside the drive folders of a Windows tree on a POSIX host
 version_added: 0.2.0
 description:
   - The file access of the collection's action plugins on image hosts (hosts given
@@ -18,6 +18,11 @@ description:
     refused too.
   - A path that is not a regular file (a named pipe, a device, a socket, a directory) is refused before it is opened, so a
     named pipe never blocks the run.
+  - O(op=stat) tells for many paths at once whether each exists and is a directory, so a caller learns which of its
+    candidate files exist in one call. It opens nothing. A component not found as written is matched case-insensitively
+    against the entries of its directory (as Windows matches names), each directory listed at most once per call; two
+    entries that differ only in case are refused for the paths that need them. The containment and link rules above
+    apply to every path.
   - O(op=swap) compares and swaps in one call - for each file it writes a temporary file beside the target, then checks
     that every target still has the checksum the caller read, then renames each temporary file over its target
     (an atomic replace). When any target changed, nothing is written. A file that is a symbolic link inside the drive folder
@@ -29,9 +34,10 @@ extends_documentation_fragment:
 options:
   op:
     description:
-      - V(read) returns the content of O(path); V(list) the names in directory O(path); V(swap) replaces O(files).
+      - V(read) returns the content of O(path); V(list) the names in directory O(path); V(stat) whether each of
+        O(paths) exists; V(swap) replaces O(files).
     type: str
-    choices: [read, list, swap]
+    choices: [read, list, stat, swap]
     required: true
   path:
     description:
@@ -42,6 +48,22 @@ options:
     description:
       - The drive folder the path must stay inside. Required with V(read) and V(list).
     type: str
+  paths:
+    description:
+      - With V(stat), the paths to look up, in order; the answer RV(stats) keeps that order.
+    type: list
+    elements: dict
+    suboptions:
+      path:
+        description: The file or directory, at or below O(paths[].root), with its components in any case.
+        type: str
+        required: true
+      root:
+        description:
+          - Its drive folder. When no folder has that name, a folder of the same directory whose name differs only in
+            case is the drive folder.
+        type: str
+        required: true
   max_bytes:
     description:
       - V(read) returns no content for a larger file, only RV(size).
@@ -83,7 +105,7 @@ attributes:
   check_mode:
     support: full
     details:
-      - V(read) and V(list) never change anything; V(swap) in check mode compares and writes nothing.
+      - V(read), V(list) and V(stat) never change anything; V(swap) in check mode compares and writes nothing.
   diff_mode:
     support: none
   platform:
@@ -103,6 +125,16 @@ EXAMPLES = r"""
     root: /srv/images/web01/C
     path: /srv/images/web01/C/Windows/Microsoft.NET/Framework64/v4.0.30319/Config/web.config
   register: root_web_config
+
+- name: Learn which of several config files exist, in one call
+  iis.aspnet.image_file:
+    op: stat
+    paths:
+      - root: /srv/images/web01/C
+        path: /srv/images/web01/C/inetpub/wwwroot/web.config
+      - root: /srv/images/web01/D
+        path: /srv/images/web01/D/Sites/Intranet/HR/web.config
+  register: config_files
 """
 
 RETURN = r"""
@@ -167,6 +199,38 @@ failed_path:
   description: On failure, the O(path) or O(files[].path) concerned.
   returned: failure
   type: str
+stats:
+  description:
+    - One entry per O(paths) entry, in order.
+  returned: op is stat
+  type: list
+  elements: dict
+  contains:
+    path:
+      description: The O(paths[].path) as given.
+      type: str
+    exists:
+      description: Whether the path exists (matched case-insensitively where not found as written).
+      type: bool
+    isdir:
+      description: Whether it is a directory; returned when it exists.
+      type: bool
+    found:
+      description:
+        - The path with each component as it is on disk (the drive folder included), to read it with; returned when it
+          exists.
+      type: str
+    root_exists:
+      description: V(false) when no drive folder matches O(paths[].root); not returned otherwise.
+      type: bool
+    root_parent_exists:
+      description: With RV(stats[].root_exists), whether the directory holding the drive folder exists.
+      type: bool
+    reason:
+      description:
+        - Why the path is refused (a link leading outside its drive folder, a link loop, names that differ only in
+          case); the other entries are still answered.
+      type: str
 changed_files:
   description: When a target no longer holds what the caller read - each such O(files[].path), with the checksum expected
     (C(was)) and found (C(now)), V(null) meaning absent. Nothing was written.
@@ -218,16 +282,30 @@ def resolve(path, root):
     The path need not exist: its missing tail is joined as written. Links are followed one
     component at a time, so the message names the link that leads out.
     """
-    real_root = _real_root(root)
+    return _walk(path, root, root)[0]
+
+
+def _walk(path, root, drive, match=None):
+    """(real path, path below ``drive`` as found) of ``path`` given below ``root``; (None, None) when absent.
+
+    ``drive`` is the drive folder to walk (``root`` itself, or the folder matching it by case).
+    ``match(directory, name, path)`` names the entry to take for a component (None: absent); without
+    it every component is taken as written.
+    """
+    real_root = _real_root(drive)
     relative = os.path.relpath(os.path.normpath(path), os.path.normpath(root))
     if relative == os.pardir or relative.startswith(os.pardir + os.sep) or os.path.isabs(relative):
         raise Refused(path, "is not below the drive folder %s" % root)
-    current, shown = real_root, root.rstrip("/")
+    current, shown = real_root, drive.rstrip("/")
     for part in [] if relative == os.curdir else relative.split(os.sep):
+        if match is not None:
+            part = match(current, part, path)
+            if part is None:
+                return None, None
         current, shown = os.path.join(current, part), shown + "/" + part
         if os.path.islink(current):
-            current = _follow(path, current, shown, real_root, root)
-    return current
+            current = _follow(path, current, shown, real_root, drive)
+    return current, shown
 
 
 def _follow(path, current, shown, real_root, root):
@@ -336,6 +414,68 @@ def listing(path, root):
     if not stat.S_ISDIR(st.st_mode):
         return {"exists": True, "isdir": False}
     return {"exists": True, "isdir": True, "entries": sorted(os.listdir(real))}
+
+
+class Lookup:
+    """Case-insensitive name matching for one call of V(stat): each directory listed at most once."""
+
+    def __init__(self):
+        self._listings = {}
+
+    def entries(self, directory):
+        if directory not in self._listings:
+            try:
+                self._listings[directory] = os.listdir(directory)
+            except OSError as exc:
+                if exc.errno not in (errno.ENOENT, errno.ENOTDIR):
+                    raise
+                self._listings[directory] = []
+        return self._listings[directory]
+
+    def match(self, directory, name, path):
+        """The entry of ``directory`` that is ``name`` (as written first, then by case), or None."""
+        if os.path.lexists(os.path.join(directory, name)):
+            return name
+        matches = sorted(entry for entry in self.entries(directory) if entry.casefold() == name.casefold())
+        if len(matches) > 1:
+            raise Refused(path, "ambiguous in the image: %s matches %s" % (os.path.join(directory, name), matches))
+        return matches[0] if matches else None
+
+    def drive(self, root, path):
+        """The drive folder ``root``, or the folder of its directory that matches it by case; None when absent."""
+        if os.path.isdir(os.path.realpath(root)):
+            return root
+        parent, name = os.path.split(root.rstrip("/"))
+        found = self.match(os.path.realpath(parent or "/"), name, path) if os.path.isdir(parent or "/") else None
+        if found is None or not os.path.isdir(os.path.realpath(os.path.join(parent, found))):
+            return None
+        return os.path.join(parent, found)
+
+
+def stat_one(path, root, lookup):
+    """Whether ``path`` exists (components matched by case), where, and whether it is a directory."""
+    answer = {"path": path, "exists": False}
+    try:
+        drive = lookup.drive(root, path)
+        if drive is None:
+            answer.update(_absent_drive(root))
+            return answer
+        real, shown = _walk(path, root, drive, lookup.match)
+        st = None if real is None else _lstat(real)
+    except Refused as exc:
+        answer["reason"] = exc.reason
+        return answer
+    except OSError as exc:  # a directory that cannot be listed: this path is unknown, not absent
+        answer["reason"] = "cannot be read: " + _reason(exc)
+        return answer
+    if st is not None:
+        answer.update(exists=True, isdir=stat.S_ISDIR(st.st_mode), found=shown)
+    return answer
+
+
+def stat_paths(entries):
+    lookup = Lookup()
+    return {"stats": [stat_one(entry["path"], entry["root"], lookup) for entry in entries]}
 
 
 def sha1_of(real, shown):
@@ -569,15 +709,21 @@ def run(params, check_mode):
             return read(params["path"], params["root"], params["max_bytes"])
         if params["op"] == "list":
             return listing(params["path"], params["root"])
+        if params["op"] == "stat":
+            return stat_paths(params["paths"])
         return swap(params["files"], params["backup"], check_mode)
     except (Refused, Changed, OSError) as exc:
         return _failure(exc, params.get("path") or "")
 
 
 ARGUMENT_SPEC = {
-    "op": {"type": "str", "required": True, "choices": ["read", "list", "swap"]},
+    "op": {"type": "str", "required": True, "choices": ["read", "list", "stat", "swap"]},
     "path": {"type": "str"},
     "root": {"type": "str"},
+    "paths": {"type": "list", "elements": "dict", "options": {
+        "path": {"type": "str", "required": True},
+        "root": {"type": "str", "required": True},
+    }},
     "max_bytes": {"type": "int", "default": 64 * 1024 * 1024},
     "files": {"type": "list", "elements": "dict", "options": {
         "path": {"type": "str", "required": True},
@@ -588,7 +734,8 @@ ARGUMENT_SPEC = {
     }},
     "backup": {"type": "bool", "default": False},
 }
-REQUIRED_IF = [("op", "read", ("path", "root")), ("op", "list", ("path", "root")), ("op", "swap", ("files",))]
+REQUIRED_IF = [("op", "read", ("path", "root")), ("op", "list", ("path", "root")), ("op", "stat", ("paths",)),
+               ("op", "swap", ("files",))]
 
 
 def main():

@@ -32,6 +32,10 @@ description:
   - This module is implemented as an action plugin; the merge runs on the controller. It reads each file once per host,
     whatever the number of sites, with M(ansible.builtin.slurp) (on Windows hosts), or M(iis.aspnet.image_file) under
     O(image_root), which keeps every path inside its drive folder and refuses special files. It never writes.
+  - After applicationHost.config, one call learns which of the other candidate files exist - M(iis.aspnet.image_file)
+    under O(image_root), M(ansible.windows.win_find) on Windows - so only those are read. M(ansible.windows.win_find)
+    does not expand C(%windir%)-style variables, so the action expands them with the host's C(env) facts; when the
+    play gathered none, one M(ansible.windows.setup) call for that subset alone comes first.
 author:
   - iis.aspnet maintainers (@iis-aspnet)
 extends_documentation_fragment:
@@ -273,8 +277,12 @@ service:
   sample: {name: aspnet_state, applicable: true, exists: true, state: stopped, start_mode: manual, port: 42424,
            allow_remote_connection: false, binary: C:\Windows\Microsoft.NET\Framework64\v4.0.30319\aspnet_state.exe}
 files_read:
-  description: How many files were read from the host (each at most once).
+  description:
+    - How many files were read from the host, each once - the candidate config files that exist. Which of them exist
+      is learnt first with one call for all (M(iis.aspnet.image_file) on image hosts, M(ansible.windows.win_find) on
+      Windows), so an absent one costs no call - the task makes RV(files_read) + 1 module calls per host, plus the
+      service query where it applies (docs/performance.md).
   returned: success
   type: int
-  sample: 15
+  sample: 14
 """

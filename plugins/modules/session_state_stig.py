@@ -23,7 +23,8 @@ description:
   - Also returns the site-level settings that would close the open site findings (RV(remediation)), as arguments for
     M(iis.aspnet.session_state); the role M(iis.aspnet.session_state) applies them when C(session_state_profile) is set.
   - Read-only. It reads each file once per host, like M(iis.aspnet.session_state_info), and queries no service (no rule
-    looks at it). The callback P(iis.aspnet.drift_report#callback) turns its results into the report and STIG Viewer checklists.
+    looks at it). It leaves out the files no rule judges - the web.config of folders that are not applications, and the
+    server level of a .NET tree other than 4 that no application pool runs. The callback P(iis.aspnet.drift_report#callback) turns its results into the report and STIG Viewer checklists.
 author:
   - iis.aspnet maintainers (@iis-aspnet)
 extends_documentation_fragment:
@@ -223,8 +224,12 @@ remediation:
   elements: dict
   sample: [{commit: SITE, site: Kiosk, revert: [cookieless]}, {site: Legacy, mode: InProc}]
 files_read:
-  description: How many files were read from the host (each at most once).
+  description:
+    - How many files were read from the host, each once - the candidate config files that exist. Which of them exist
+      is learnt first with one call for all (M(iis.aspnet.image_file) on image hosts, M(ansible.windows.win_find) on
+      Windows), so an absent one costs no call - the task makes RV(files_read) + 1 module calls per host, plus the
+      service query where it applies (docs/performance.md).
   returned: success
   type: int
-  sample: 15
+  sample: 12
 """

@@ -364,6 +364,24 @@ def file_refs(scopes: Iterable[Scope], extra: Iterable[_levels.FileRef] = ()) ->
     return list(found.values())
 
 
+def candidate_files(apphost: AppHost | None, *, sites: list[str] | None, frameworks: Iterable[str],
+                    bitnesses: Iterable[int], folders: bool = True, layout: _levels.Layout = _levels.IMAGE) -> list[str]:
+    """Every file :func:`build_report` may read with the same arguments, first read first.
+
+    What the report reads is this list less the files found absent (and a tree's root web.config
+    when its machine.config is absent): a run asks the host once which of them exist.
+    """
+    scopes = server_scopes(frameworks, bitnesses, layout) if sites is None else []
+    if apphost is not None:
+        scopes += site_scopes(apphost, sites)
+    return [ref.path for ref in file_refs(scopes, _folder_refs(apphost, sites, folders))]
+
+
+def _folder_refs(apphost: AppHost | None, sites: list[str] | None, folders: bool) -> list[_levels.FileRef]:
+    """The folder web.config files a report looks at: every one, for a report of the whole host with folders."""
+    return folder_files(apphost) if folders and apphost is not None and sites is None else []
+
+
 def build_report(doc: Doc, apphost: AppHost | None, apphost_doc: _xmlfile.ConfigDoc | None, *, sites: list[str] | None,
                  frameworks: Iterable[str], bitnesses: Iterable[int], explicit: bool = False,
                  service: _service.ServiceResult | None = None, folders: bool = True,
@@ -384,7 +402,7 @@ def build_report(doc: Doc, apphost: AppHost | None, apphost_doc: _xmlfile.Config
     merged = [merge(scope, model, findings) for scope in scopes]
     chains = {ref.path.casefold(): scope.chain for scope in reversed(scopes) for ref in scope.files}
     default_chain = scopes[0].chain if scopes else None
-    for ref in file_refs(scopes, folder_files(apphost) if folders and apphost is not None and sites is None else ()):
+    for ref in file_refs(scopes, _folder_refs(apphost, sites, folders)):
         loaded = model.load(ref)
         if loaded:
             findings += file_findings(ref, loaded, apphost, model, chains.get(ref.path.casefold(), default_chain))
@@ -417,6 +435,6 @@ def _server_levels(model: Model, frameworks: Iterable[str], bitnesses: Iterable[
 
 __all__ = [
     "ELEMENTS", "SECTIONS", "APPHOST_REASON", "Scope", "Finding", "Effective", "server_scopes", "site_scopes",
-    "folder_files", "merge", "provenance", "file_findings", "level_findings", "service_findings", "ignored_settings",
-    "bitness_findings", "as_dict", "dedupe", "file_refs", "build_report",
+    "folder_files", "candidate_files", "merge", "provenance", "file_findings", "level_findings", "service_findings",
+    "ignored_settings", "bitness_findings", "as_dict", "dedupe", "file_refs", "build_report",
 ]

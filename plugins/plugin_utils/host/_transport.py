@@ -8,6 +8,10 @@ The engine never talks to a host itself. The action plugin hands a transport two
 the remote temp dir (made on the first upload only) and returns the remote path. Every module
 call is counted in ``calls`` so tests and benchmarks can hold the call budget (docs/architecture.md).
 
+A read-only run first asks :meth:`Transport.discover` which of its candidate files exist, one call
+for all of them (``iis.aspnet.image_file`` op ``stat`` on image hosts, ``ansible.windows.win_find`` on
+Windows), so that it then reads only the files that exist, one call each.
+
 Writes go through :meth:`Transport.commit`, which compares every file with what was read before
 it replaces any (compare and swap). Image hosts do both in one call of the collection's own
 module ``iis.aspnet.image_file``, which also keeps every path inside its drive folder; Windows
@@ -20,13 +24,13 @@ import base64
 import binascii
 import hashlib
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from ansible_collections.iis.aspnet.plugins.plugin_utils.base._errors import ConfigError, EngineError, OptionError, PartialWrite
 from ansible_collections.iis.aspnet.plugins.plugin_utils.document._xmlfile import MAX_BYTES
 from ansible_collections.iis.aspnet.plugins.plugin_utils.server import _image
-from ansible_collections.iis.aspnet.plugins.plugin_utils.server._apphost import Layout
+from ansible_collections.iis.aspnet.plugins.plugin_utils.server._apphost import Layout, expand_variables, win_dirname, win_normpath
 
 Execute = Callable[[str, dict], dict]
 Put = Callable[[bytes], str]
@@ -130,6 +134,9 @@ class Transport(ModuleRunner):
         """Whether a directory exists at ``path``."""
         raise NotImplementedError
 
+    def discover(self, paths: Iterable[str]) -> None:
+        """Learn in one call which of ``paths`` exist: a later read of an absent one makes no call."""
+
     def commit(self, writes: list[Write], backup: bool) -> dict[str, str | None]:
         """Compare and swap: no file is written unless every one still holds its ``before``.
 
@@ -150,12 +157,63 @@ def _describe(checksum: str | None) -> str:
 SLURP = "ansible.builtin.slurp"  # on a Windows host ansible-core runs ansible.windows.slurp (ps1)
 WIN_STAT = "ansible.windows.win_stat"
 WIN_COPY = "ansible.windows.win_copy"
+WIN_FIND = "ansible.windows.win_find"
+SETUP = "ansible.windows.setup"
+# setup's env subset alone: '!all' keeps the min subset, '!min' drops it, 'env' adds the variables back.
+ENV_SUBSET = ["!all", "!min", "env"]
 
 
 class WindowsTransport(Transport):
-    """Files on a Windows host, through slurp, win_stat and win_copy (one call per operation)."""
+    """Files on a Windows host, through slurp, win_stat and win_copy (one call per operation), win_find to discover.
+
+    ``environment`` is the host's environment variables (its gathered ``env`` facts), to expand
+    ``%windir%``-style variables in the folders given to win_find, whose ``paths`` are plain
+    strings (slurp, win_stat and win_copy expand them on the host). Without it, discovery first
+    asks ``setup`` for the env subset alone: one call.
+    """
+
+    def __init__(self, execute: Execute, put: Put, environment: Mapping[str, str] | None = None) -> None:
+        super().__init__(execute, put)
+        self.environment = dict(environment) if environment is not None else None
+        self._exists: dict[str, bool] = {}
+
+    def discover(self, paths: Iterable[str]) -> None:
+        """One win_find over the candidates' folders, for their file names; what it lists exists.
+
+        A path whose variables the host does not define, or that is not absolute, is left to its read.
+        """
+        wanted: dict[str, tuple[str, str]] = {}  # expanded path, casefolded -> (expanded, as the engine names it)
+        for path in dict.fromkeys(paths):
+            expanded = None if path.casefold() in self._exists else self._expand(path)
+            if expanded is not None:
+                wanted.setdefault(expanded.casefold(), (expanded, path))
+        if not wanted:
+            return
+        folders = {win_dirname(expanded).casefold(): win_dirname(expanded) for expanded, _path in wanted.values()}
+        names = {expanded.rpartition("\\")[2].casefold(): expanded.rpartition("\\")[2] for expanded, _path in wanted.values()}
+        # hidden: IIS reads a hidden web.config as any other; no checksum: it would read every file found.
+        args = {"paths": list(folders.values()), "patterns": sorted(names.values()), "file_type": "file", "hidden": True,
+                "get_checksum": False}
+        result = self._run(WIN_FIND, args, next(iter(wanted.values()))[1])
+        found = {str(entry.get("path", "")).casefold() for entry in result.get("files") or () if not entry.get("isdir")}
+        for key, (_expanded, path) in wanted.items():
+            self._exists[path.casefold()] = key in found
+
+    def _expand(self, path: str) -> str | None:
+        if "%" in path and self.environment is None:
+            result = self._run(SETUP, {"gather_subset": ENV_SUBSET}, "the host's environment variables")
+            self.environment = dict((result.get("ansible_facts") or {}).get("ansible_env") or {})
+        try:
+            expanded = win_normpath(expand_variables(path, self.environment or {}, path))
+        except OptionError:  # a variable the host does not define: the read will say what the host makes of it
+            return None
+        absolute = expanded[1:3] == ":\\" or expanded.startswith("\\\\")
+        # win_find names what it finds by the full path, with . and .. resolved: such a path is left to its read.
+        return expanded if absolute and not {".", ".."} & set(expanded.split("\\")) else None
 
     def read(self, path: str) -> bytes | None:
+        if self._exists.get(path.casefold()) is False:
+            return None
         result = self._call(SLURP, {"src": path})
         reason = failure_message(result)
         if reason is not None:
@@ -249,22 +307,66 @@ class ImageTransport(Transport):
         self.image_root = image_root.rstrip("/") or "/"
         self._found: dict[str, str | None] = {}
         self._listings: dict[str, list[str] | None] = {}
+        self._stats: dict[str, dict] = {}  # what discover learnt, by casefolded Windows path
+
+    def discover(self, paths: Iterable[str]) -> None:
+        """One ``stat`` call for every path not yet known; its case-insensitive matches are kept for the reads."""
+        todo = {}
+        for path in dict.fromkeys(paths):
+            try:
+                exact = _image.exact(self.image_root, path)
+            except ConfigError:  # not a drive path: its read names the problem
+                continue
+            if path.casefold() not in self._stats and path.casefold() not in self._found:
+                todo.setdefault(path.casefold(), (path, exact))
+        if not todo:
+            return
+        entries = [{"path": exact, "root": self._drive(exact)} for _path, exact in todo.values()]
+        result = self._call(IMAGE_FILE, {"op": "stat", "paths": entries})
+        reason = failure_message(result)
+        if reason is not None:
+            raise TransportError(next(iter(todo.values()))[0], result.get("reason") or f"{IMAGE_FILE} failed: {reason}")
+        for key, answer in zip(todo, result.get("stats") or ()):
+            if answer.get("root_exists") is False and not answer.get("root_parent_exists"):
+                raise OptionError("image_root", f"{self.image_root} does not exist (or is not a directory)")
+            self._stats[key] = answer
+
+    def _known(self, path: str) -> dict | None:
+        """What discover learnt of ``path`` (None: not asked); a refusal is raised, naming the path."""
+        answer = self._stats.get(path.casefold())
+        if answer is not None and answer.get("reason"):
+            raise TransportError(path, answer["reason"])
+        return answer
 
     def read(self, path: str) -> bytes | None:
-        exact = _image.exact(self.image_root, path)
-        answer = self._file("read", exact, path)
-        if answer.get("exists"):
-            self._found[path.casefold()] = exact
-        else:
-            found = self._locate(path)
-            answer = self._file("read", found, path) if found is not None and found != exact else {}
+        known = self._known(path)
+        if known is not None:
+            answer = self._file("read", known["found"], path) if known.get("exists") else {}
             if not answer.get("exists"):
+                return None
+        else:
+            answer = self._read_walking(path)
+            if answer is None:
                 return None
         if not isinstance(answer.get("content"), str):
             raise ConfigError(path, f"file is {answer.get('size')} bytes, over the {MAX_BYTES}-byte limit for config files")
         return _base64(path, answer["content"], IMAGE_FILE)
 
+    def _read_walking(self, path: str) -> dict | None:
+        """The read answer of an undiscovered path: as written first, then matched by case (None: absent)."""
+        exact = _image.exact(self.image_root, path)
+        answer = self._file("read", exact, path)
+        if answer.get("exists"):
+            self._found[path.casefold()] = exact
+            return answer
+        found = self._locate(path)
+        answer = self._file("read", found, path) if found is not None and found != exact else {}
+        return answer if answer.get("exists") else None
+
     def is_dir(self, path: str) -> bool:
+        known = self._known(path)
+        if known is not None:
+            return bool(known.get("isdir"))
         exact = _image.exact(self.image_root, path)
         answer = self._file("list", exact, path)
         if answer.get("exists"):
@@ -365,6 +467,7 @@ class HostAccess:
     windows: bool
     execute: Execute
     put: Put
+    environment: Mapping[str, str] | None = None  # a Windows host's environment variables, when its facts hold them
 
 
 def transport_for(access: HostAccess, args: dict) -> Transport:
@@ -373,7 +476,7 @@ def transport_for(access: HostAccess, args: dict) -> Transport:
     if access.windows:
         if image_options:
             raise OptionError(image_options[0], "is for POSIX hosts holding a Windows tree; on a Windows host leave it out")
-        transport: Transport = WindowsTransport(access.execute, access.put)
+        transport: Transport = WindowsTransport(access.execute, access.put, access.environment)
         transport.layout = Layout.windows()
         return transport
     if not args.get("image_root"):
@@ -385,6 +488,6 @@ def transport_for(access: HostAccess, args: dict) -> Transport:
 
 __all__ = [
     "Execute", "Put", "TransportError", "failure_message", "warning_texts", "sha1_hex", "ModuleRunner", "Transport",
-    "Write", "changed_since_read", "SLURP", "WIN_STAT", "WIN_COPY", "WindowsTransport", "IMAGE_FILE", "ImageTransport",
-    "HostAccess", "transport_for", "IMAGE_OPTIONS",
+    "Write", "changed_since_read", "SLURP", "WIN_STAT", "WIN_COPY", "WIN_FIND", "SETUP", "WindowsTransport", "IMAGE_FILE",
+    "ImageTransport", "HostAccess", "transport_for", "IMAGE_OPTIONS",
 ]

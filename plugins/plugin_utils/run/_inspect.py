@@ -3,8 +3,12 @@
 Private to the iis.aspnet collection: not a public API.
 
 Both read the host through the same transports as session_state, each file once (the run's
-FileCache), and never write. The STIG audit is the info report of every level, without the
-service query and the folder web.config files (no rule looks at them), judged by ``_stig``.
+FileCache), and never write. After applicationHost.config (and redirection.config before it),
+one call learns which of the other candidate files exist (``FileCache.discover``): a host costs
+its existing files plus that call (plus the service query of the info module on Windows). The
+STIG audit is the info report of every level, without the service query, the folder web.config
+files and the server level of a .NET tree other than 4 (no rule looks at them; a tree a pool runs
+is still read for its sites), judged by ``_stig``.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ def stig(args: dict, access: HostAccess) -> dict:
     """The session_state_stig result: every rule of the profile judged on the report of every level."""
     _stig.validate(args["profile"], args["exceptions"], args["server"], args["declared"])  # refuse before any read
     found = report(access, {name: args.get(name) for name in IMAGE_OPTIONS}, sites=None, framework_version=None,
-                   bitness=None, include_service=False, folders=False)
+                   bitness=None, include_service=False, folders=False, frameworks=[_stig.SERVER_FRAMEWORK])
     audit = _stig.audit(found, args["profile"], args["exceptions"], server=args["server"], declared=args["declared"])
     outcome = _stig.result(audit, args["profile"])
     outcome.update(files_read=found["files_read"])
@@ -39,18 +43,23 @@ def stig(args: dict, access: HostAccess) -> dict:
 
 
 def report(access: HostAccess, image: dict, *, sites: list[str] | None, framework_version: str | None, bitness,
-           include_service: bool, folders: bool) -> dict:
-    """The info report of one host (``sites`` None: the server levels and every site and application)."""
+           include_service: bool, folders: bool, frameworks: list[str] | None = None) -> dict:
+    """The info report of one host (``sites`` None: the server levels and every site and application).
+
+    ``frameworks``: the .NET trees whose server level is reported (default: ``framework_version``, or all).
+    """
     cache = FileCache(transport_for(access, image))
     apphost, apphost_doc = read_apphost(cache, required=sites is not None)
     service, facts = None, None
     if include_service:
         service, facts = _service.query(access.execute) if access.windows else (None, dict(_service.NOT_APPLICABLE))
-    found = _effective.build_report(
-        cache.doc, apphost, apphost_doc, sites=sites,
-        frameworks=[framework_version] if framework_version else list(_spec.FRAMEWORKS),
-        bitnesses=bitness or list(_levels.DEFAULT_BITNESS), explicit=bool(framework_version or bitness),
-        service=service, folders=folders, layout=layout_of(cache.host))
+    frameworks = frameworks or ([framework_version] if framework_version else list(_spec.FRAMEWORKS))
+    scope = {"sites": sites, "frameworks": frameworks,
+             "bitnesses": bitness or list(_levels.DEFAULT_BITNESS), "folders": folders, "layout": layout_of(cache.host)}
+    # One call learns which candidates exist; then each existing file is read once, as the model asks for it.
+    cache.discover(_effective.candidate_files(apphost, **scope))
+    found = _effective.build_report(cache.doc, apphost, apphost_doc, explicit=bool(framework_version or bitness),
+                                    service=service, **scope)
     return {**found, "service": facts, "files_read": cache.reads}
 
 

@@ -10,7 +10,7 @@ down to that path) are read only when a change is planned, to judge it on the mo
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -30,6 +30,9 @@ class Host(Protocol):
 
     def is_dir(self, path: str) -> bool:
         """Whether the directory exists."""
+
+    # Optional: ``discover(paths)`` learns in one call which of ``paths`` exist, so that reading an
+    # absent one costs no call (the transports have it; a local tree needs none).
 
     layout: _levels.Layout  # where the host keeps Windows (absent: an image with the defaults)
 
@@ -58,6 +61,13 @@ class FileCache:
         self._data: dict[str, bytes | None] = {}
         self._docs: dict[str, _xmlfile.ConfigDoc | None] = {}
 
+    def discover(self, paths: Iterable[str]) -> None:
+        """Ask the host once which of ``paths`` (not read yet) exist, when the host can tell."""
+        discover = getattr(self.host, "discover", None)
+        todo = [path for path in paths if path.casefold() not in self._data]
+        if discover is not None and todo:
+            discover(todo)
+
     def read(self, path: str) -> bytes | None:
         key = path.casefold()
         if key not in self._data:
@@ -73,7 +83,8 @@ class FileCache:
 
     @property
     def reads(self) -> int:
-        return len(self._data)
+        """Files read that exist (an absent one costs a call only when it was not discovered)."""
+        return sum(data is not None for data in self._data.values())
 
 
 def plan_run(options: dict, host: Host, cache: FileCache | None = None, given: Collection[str] | None = None) -> RunPlan:

@@ -3,7 +3,6 @@ plans measure what docs/performance.md says they do."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,16 +11,6 @@ import yaml
 REPO = Path(__file__).resolve().parents[3]
 DESIRED = REPO / "benchmarks" / "fleet" / "desired"
 PREFIX = "session_state_"
-
-
-@pytest.fixture(scope="module", name="fleet")
-def fixture_fleet():
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    try:
-        import fleet  # pylint: disable=import-outside-toplevel,import-error
-    finally:
-        sys.path.pop(0)
-    return fleet
 
 
 def _role_settings(desired: dict) -> dict:

@@ -5,11 +5,15 @@ from __future__ import annotations
 import re
 
 from ansible_collections.iis.aspnet.tests.unit.plugins.action.windows_action import modules, windows_host
-from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.windows_modules import WindowsHost
+from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.windows_modules import ENV_FACTS, WindowsHost
 from ansible_collections.iis.aspnet.tests.unit.plugins.action.windows_action import action as session_action
 from ansible_collections.iis.aspnet.plugins.action.session_state_info import ActionModule
 
 APPHOST = "C:\\Windows\\System32\\inetsrv\\config\\applicationHost.config"
+# The facts a play that gathers them holds: the host's environment expands %windir% for win_find.
+FACTS = {"ansible_facts": {"env": ENV_FACTS}}
+SLURP, WIN_FIND, SETUP = "ansible.builtin.slurp", "ansible.windows.win_find", "ansible.windows.setup"
+SERVICE_QUERY = ["ansible.windows.win_service", "ansible.windows.win_reg_stat"]
 
 
 def action(host: WindowsHost, args: dict):
@@ -23,19 +27,21 @@ def slurps(host: WindowsHost) -> list[str]:
     return [args["src"].casefold() for name, args in host.calls if name == "ansible.builtin.slurp"]
 
 
-def test_three_sites_cost_one_read_per_file_and_one_service_query():
+def test_three_sites_cost_the_existing_files_one_discovery_and_the_service_query():
     host = windows_host()
     before = dict(host.files)
-    result = action(host, {}).run(task_vars={})
+    result = action(host, {}).run(task_vars=FACTS)
     assert result.get("failed") is None, result
     reads = slurps(host)
-    # redirection.config, applicationHost.config, 8 server files (2 frameworks x 2 bitnesses), 5 web.config
-    # files of sites and applications (Intranet/hr's absent), the /images folder's web.config
-    assert len(reads) == len(set(reads)) == result["files_read"] == 16
+    # The sample's config files that exist: redirection.config, applicationHost.config, machine.config and
+    # web.config of the four .NET trees (8), the web.config of wwwroot, shop, Intranet and legacy (4) = 14.
+    # Intranet\HR and wwwroot\images hold none: win_find says so, they are not read.
+    assert len(reads) == len(set(reads)) == result["files_read"] == 14
+    assert modules(host) == [SLURP, SLURP] + SERVICE_QUERY + [WIN_FIND] + [SLURP] * 12  # 17 calls (18 before win_find)
     assert reads[:2] == ["%windir%\\system32\\inetsrv\\config\\redirection.config",
                          "%windir%\\system32\\inetsrv\\config\\applicationhost.config"]
-    assert modules(host).count("ansible.windows.win_service") == 1 and modules(host).count("ansible.windows.win_reg_stat") == 1
-    assert set(modules(host)) == {"ansible.builtin.slurp", "ansible.windows.win_service", "ansible.windows.win_reg_stat"}
+    assert "d:\\sites\\intranet\\hr\\web.config" not in reads
+    assert "%systemdrive%\\inetpub\\wwwroot\\images\\web.config" not in reads
     assert host.files == before and host.uploads == {} and result["changed"] is False
     assert result["service"] == {"name": "aspnet_state", "exists": True, "state": "stopped", "start_mode": "manual", "port": 42424,
                                  "allow_remote_connection": False, "applicable": True,
@@ -45,6 +51,31 @@ def test_three_sites_cost_one_read_per_file_and_one_service_query():
     assert server32["session_state"]["mode"]["value"] == "StateServer"
     assert any(f["rule"] == "state-service" and "sessions fail" in f["message"] for f in result["findings"])
     assert "SampleOnly!23" not in repr(result)
+
+
+def test_without_gathered_facts_one_setup_call_learns_the_environment_first():
+    host = windows_host()
+    result = action(host, {"include_service": False}).run(task_vars={})
+    assert result.get("failed") is None, result
+    assert modules(host) == [SLURP, SLURP, SETUP, WIN_FIND] + [SLURP] * 12
+    (find,) = [args for name, args in host.calls if name == WIN_FIND]
+    # win_find's paths are plain strings: the folders went expanded, with the case the engine names them
+    assert find["paths"][:2] == ["C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\Config",
+                                 "C:\\Windows\\Microsoft.NET\\Framework\\v4.0.30319\\Config"]
+    assert "C:\\inetpub\\wwwroot\\images" in find["paths"] and not any("%" in path for path in find["paths"])
+    assert find["patterns"] == ["machine.config", "web.config"] and find["hidden"] is True and find["get_checksum"] is False
+
+
+def test_a_variable_the_host_does_not_define_leaves_that_file_to_its_read():
+    host = windows_host()
+    text = host.files[APPHOST].decode("utf-8").replace("%SystemDrive%\\inetpub\\legacy", "%LegacyRoot%\\legacy")
+    host.files[APPHOST] = text.encode("utf-8")
+    result = action(host, {"include_service": False}).run(task_vars=FACTS)
+    assert result.get("failed") is None, result
+    (find,) = [args for name, args in host.calls if name == WIN_FIND]
+    assert not any("legacy" in path for path in find["paths"])
+    assert slurps(host)[-1] == "%legacyroot%\\legacy\\web.config"  # read as the engine names it: the host says it is absent
+    assert result["files_read"] == 13
 
 
 def add_sites(host: WindowsHost, count: int) -> None:
@@ -63,11 +94,12 @@ def add_sites(host: WindowsHost, count: int) -> None:
 def test_reads_grow_with_distinct_files_only():
     host = windows_host()
     add_sites(host, 40)
-    result = action(host, {"include_service": False}).run(task_vars={})
+    result = action(host, {"include_service": False}).run(task_vars=FACTS)
     assert result.get("failed") is None, result
     reads = slurps(host)
-    # the 16 of the sample, plus one web.config per bulk site; the shared application folder once
-    assert len(reads) == len(set(reads)) == 16 + 40 + 1
+    # the 14 of the sample, plus the shared application folder's, once; no bulk site root holds a web.config
+    assert len(reads) == len(set(reads)) == 14 + 1
+    assert modules(host).count(WIN_FIND) == 1 and len(modules(host)) == 15 + 1
     assert "ansible.windows.win_service" not in modules(host) and result["service"] is None
     bulk = [level for level in result["levels"] if (level["site"] or "").startswith("Bulk") and level["application"] == "/app"]
     assert len(bulk) == 40 and all(level["session_state"]["mode"]["value"] == "Off" and level["bitness"] == 32 for level in bulk)
@@ -75,12 +107,14 @@ def test_reads_grow_with_distinct_files_only():
 
 def test_named_sites_read_only_their_chains():
     host = windows_host()
-    result = action(host, {"site": ["Default Web Site/shop", "Intranet/hr"], "include_service": False}).run(task_vars={})
+    result = action(host, {"site": ["Default Web Site/shop", "Intranet/hr"], "include_service": False}).run(task_vars=FACTS)
     assert [level["config_path"] for level in result["levels"]] == [
         "MACHINE/WEBROOT/APPHOST/Default Web Site/shop", "MACHINE/WEBROOT/APPHOST/Intranet/hr"]
     # redirection.config and applicationHost.config; 64-bit v4 machine + web; shop's site root + shop;
-    # 32-bit v4 machine + web; Intranet + hr
-    assert len(slurps(host)) == 10
+    # 32-bit v4 machine + web; Intranet (hr holds no web.config: found absent, not read)
+    assert len(slurps(host)) == 9 and modules(host).count(WIN_FIND) == 1
+    (find,) = [args for name, args in host.calls if name == WIN_FIND]
+    assert len(find["paths"]) == 6  # the two v4 Config folders, wwwroot, shop, Intranet, Intranet\\HR
 
 
 def test_refusals():

@@ -64,6 +64,7 @@ def test_sample_server_effective_values_and_provenance(tmp_path):
     (ignored,) = result["ignored"]
     assert ignored["location"] == "Intranet" and ignored["attributes"] == {"cookieless": "UseUri"}
     assert {f["rule"] for f in result["findings"]} == {"ignored-apphost", "bitness-differs"}
-    # redirection.config and applicationHost.config, 8 server files, 5 site and application files, /images
-    assert result["service"]["applicable"] is False and result["files_read"] == 16
+    # redirection.config and applicationHost.config, 8 server files, 4 site and application files: the 14 config
+    # files of the sample that exist (Intranet\\HR and wwwroot\\images hold none: found absent, not read)
+    assert result["service"]["applicable"] is False and result["files_read"] == 14
     assert "SampleOnly!23" not in result["_output"] and "SampleOnly!23" not in json.dumps(result)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ansible_collections.iis.aspnet.plugins.action.session_state_stig import ActionModule
 from ansible_collections.iis.aspnet.tests.unit.plugins.action.windows_action import modules, windows_host
-from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.windows_modules import WindowsHost
+from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.windows_modules import ENV_FACTS, WindowsHost
 from ansible_collections.iis.aspnet.tests.unit.plugins.action.windows_action import action as session_action
 
 
@@ -22,12 +22,17 @@ def statuses(result: dict) -> dict[tuple[str, str | None], str]:
 def test_audit_reads_each_file_once_and_writes_nothing():
     host = windows_host()
     before = dict(host.files)
-    result = action(host, {"profile": "stig_iis10"}).run(task_vars={})
+    result = action(host, {"profile": "stig_iis10"}).run(task_vars={"ansible_facts": {"env": ENV_FACTS}})
     assert result.get("failed") is None, result
-    assert set(modules(host)) == {"ansible.builtin.slurp"}  # no service query: no rule looks at the service
-    reads = [args["src"].casefold() for _name, args in host.calls]
-    assert len(reads) == len(set(reads)) == result["files_read"] == 15  # the info module's 16 less the /images folder
-    assert "%systemdrive%\\inetpub\\wwwroot\\images\\web.config" not in reads  # no rule judges a folder's web.config
+    # no service query: no rule looks at the service
+    assert modules(host) == ["ansible.builtin.slurp"] * 2 + ["ansible.windows.win_find"] + ["ansible.builtin.slurp"] * 10
+    reads = [args["src"].casefold() for name, args in host.calls if name == "ansible.builtin.slurp"]
+    # the 14 config files of the sample that exist (the /images folder holds none), less the 32-bit .NET 2.0
+    # tree's two: the STIG judges the server level of .NET 4, and no pool runs that tree
+    assert len(reads) == len(set(reads)) == result["files_read"] == 12
+    assert not any("\\framework\\v2.0.50727" in read for read in reads)
+    (find,) = [args for name, args in host.calls if name == "ansible.windows.win_find"]
+    assert "C:\\inetpub\\wwwroot\\images" not in find["paths"]  # no rule judges a folder's web.config
     assert host.files == before and host.uploads == {} and result["changed"] is False
     assert statuses(result)[("V-218805", None)] == "Open"  # the 32-bit root web.config says 30 minutes
     assert statuses(result)[("V-218751", "Legacy")] == "Open"  # SQLServer inherited from the v2.0 root web.config

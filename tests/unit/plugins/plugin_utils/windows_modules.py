@@ -33,7 +33,9 @@ MODULES = {
     "win_service": "ansible.windows.win_service",
     "win_stat": "ansible.windows.win_stat",
     "win_copy": "ansible.windows.win_copy",
+    "win_find": "ansible.windows.win_find",
     "slurp": "ansible.builtin.slurp",
+    "setup": "ansible.windows.setup",
 }
 # What runs on a Windows host for each name (ansible-core redirects builtin slurp.ps1).
 RUNS_AS = {"ansible.builtin.slurp": "slurp"}
@@ -174,6 +176,9 @@ class FakeWindows:
 
 # What a Windows Server has in its environment: the modules' path options (type path) expand these.
 ENVIRONMENT = {"windir": "C:\\Windows", "systemroot": "C:\\Windows", "systemdrive": "C:"}
+# The same as setup's env subset reports it (the names as Windows spells them), for task_vars' facts.
+ENV_FACTS = load("setup_env")["ansible_facts"]["ansible_env"]
+FOUND_FILE = load("win_find_web_configs")["files"][0]  # one file as win_find describes it
 # The name win_copy gives a backup: <dest>.<process id>.<yyyyMMdd-HHmmss>.bak (win_copy_single_backup).
 BACKUP_SUFFIX = ".4242.20250115-101500.bak"
 
@@ -261,6 +266,38 @@ class WindowsHost:
         if args.get("state"):
             self.service["state"] = {"started": "running", "stopped": "stopped", "restarted": "running"}[args["state"]]
         return {"changed": len(args) > 1, **self.service}
+
+    def setup(self, args: dict) -> dict:
+        return _recorded("setup_env")
+
+    def win_find(self, args: dict) -> dict:
+        """win_find.ps1 on this tree: ``paths`` are not expanded (type str); each is listed, not recursed.
+
+        Only what the engine sends is played: literal patterns (``-like`` compares without case),
+        files only. An absent folder is a warning (win_find.ps1 L231), a file given as a folder too (L235).
+        """
+        assert args.get("file_type", "file") == "file" and not args.get("recurse") and not args.get("use_regex"), args
+        patterns = {pattern.casefold() for pattern in args.get("patterns") or ()}
+        files, warnings, examined = [], [], 0
+        for folder in args["paths"]:
+            prefix = folder.rstrip("\\") + "\\"
+            below = [key for key in self.files if key.casefold().startswith(prefix.casefold())]
+            if not below:
+                what = "is a file not a directory" if folder.casefold() in map(str.casefold, self.files) else \
+                    "does not exist or is not accessible"
+                warnings.append(f"Argument path '{folder}' {what}, skipping")
+                continue
+            examined += len({key[len(prefix):].partition("\\")[0] for key in below})
+            for key in below:
+                name = key[len(prefix):]
+                if "\\" not in name and name.casefold() in patterns:
+                    # FullName: the folder as given, the name as on disk.
+                    files.append({**FOUND_FILE, "path": prefix + name, "filename": name, "size": len(self.files[key])})
+        result = _recorded("win_find_web_configs", files=sorted(files, key=lambda entry: entry["path"]), matched=len(files),
+                           examined=examined, warnings=warnings)
+        if not warnings:  # Ansible.Basic adds the key only when there are some (Ansible.Basic.cs L1349-1350)
+            del result["warnings"]
+        return result
 
     def win_reg_stat(self, args: dict) -> dict:
         return _recorded("win_reg_stat_parameters")

@@ -256,6 +256,95 @@ def test_a_special_file_is_refused_without_being_opened(tree, make, kind):
     assert stat.S_IFMT(path.lstat().st_mode) != stat.S_IFREG and sorted(p.name for p in path.parent.iterdir()) == ["web.config"]
 
 
+# ---- discovery: one stat call tells which candidates exist
+
+
+def test_discovery_is_one_call_and_an_absent_file_then_costs_none(tree):
+    remote, host = transport(tree)
+    absent = "D:\\Sites\\web.config"
+    remote.discover([WIN_CONFIG, absent, "E:\\Sites\\web.config"])
+    assert host.ops() == ["stat"]
+    assert host.sent[0][1]["paths"] == [{"path": f"{tree}/{CONFIG}/web.config", "root": f"{tree}/C"},
+                                        {"path": f"{tree}/D/Sites/web.config", "root": f"{tree}/D"},
+                                        {"path": f"{tree}/E/Sites/web.config", "root": f"{tree}/E"}]
+    assert remote.read(absent) is None and remote.read("e:\\sites\\web.config") is None and host.ops() == ["stat"]
+    assert remote.read(WIN_CONFIG) == CONTENT and host.ops() == ["stat", "read"]
+    assert remote.is_dir("D:\\Sites\\web.config") is False and host.ops() == ["stat", "read"]
+
+
+def test_discovery_matches_case_from_one_listing_and_reads_what_it_found(tree):
+    (tree / "D" / "Sites" / "Intranet").mkdir()
+    (tree / "D" / "Sites" / "Intranet" / "Web.Config").write_bytes(CONTENT)
+    remote, host = transport(tree)
+    other = "c:\\WINDOWS\\microsoft.net\\framework64\\V2.0.50727\\config\\WEB.CONFIG"
+    remote.discover([other, "d:\\sites\\intranet\\web.config", "D:\\SITES\\INTRANET\\HR\\web.config"])
+    assert remote.read(other) == CONTENT and remote.read("d:\\sites\\intranet\\web.config") == CONTENT
+    assert remote.read("D:\\SITES\\INTRANET\\HR\\web.config") is None
+    assert host.ops() == ["stat", "read", "read"]  # no listing call: the module matched the names itself
+    assert host.sent[1][1]["path"] == f"{tree}/{CONFIG}/web.config"
+    assert host.sent[2][1]["path"] == f"{tree}/D/Sites/Intranet/Web.Config"
+
+
+def test_a_lower_case_drive_folder_is_found_by_discovery(tree):
+    (tree / "D").rename(tree / "d")
+    (tree / "d" / "Sites" / "web.config").write_bytes(CONTENT)
+    remote, host = transport(tree)
+    remote.discover(["D:\\Sites\\web.config"])
+    assert remote.read("D:\\Sites\\web.config") == CONTENT
+    assert host.sent[1][1] == {"op": "read", "path": f"{tree}/d/Sites/web.config", "root": f"{tree}/d", "max_bytes": MAX_BYTES}
+
+
+def test_names_that_differ_only_in_case_are_refused_for_the_paths_that_need_them(tree):
+    (tree / "D" / "sites").mkdir()
+    (tree / "D" / "sites" / "web.config").write_bytes(CONTENT)
+    remote, host = transport(tree)
+    remote.discover(["D:\\SITES\\web.config", WIN_CONFIG])
+    with pytest.raises(TransportError, match=r"^D:\\SITES\\web\.config: ambiguous in the image: .*/D/SITES matches \['Sites', 'sites'\]$"):
+        remote.read("D:\\SITES\\web.config")
+    assert remote.read(WIN_CONFIG) == CONTENT and host.ops() == ["stat", "read"]
+
+
+def test_discovery_keeps_the_containment_rules_and_names_the_refused_path_at_its_read(tree, outside):
+    link = tree / "D" / "Sites" / "web.config"
+    link.symlink_to(outside / "web.config")
+    remote, host = transport(tree)
+    remote.discover(["D:\\Sites\\web.config", WIN_CONFIG])
+    with pytest.raises(TransportError, match=rf"^D:\\Sites\\web\.config: {re.escape(str(link))} is a symbolic link to "
+                                             rf"{re.escape(str(outside / 'web.config'))}, outside the drive folder"):
+        remote.read("D:\\Sites\\web.config")
+    assert remote.read(WIN_CONFIG) == CONTENT and host.ops() == ["stat", "read"]
+
+
+def test_discovery_opens_no_special_file_and_the_read_refuses_it(tree):
+    path = tree / CONFIG / "web.config"
+    path.unlink()
+    os.mkfifo(path)
+    remote, host = transport(tree)
+    worker = threading.Thread(target=lambda: remote.discover([WIN_CONFIG]))
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive(), "discovery blocked on a FIFO"
+    with pytest.raises(TransportError, match=r"is a named pipe \(FIFO\), not a regular file; refused without opening it$"):
+        remote.read(WIN_CONFIG)
+    assert host.ops() == ["stat", "read"]
+
+
+def test_discovery_in_an_image_root_that_does_not_exist_names_the_option(tree):
+    host = LocalImageHost(tree.parent / "remote-tmp", False)
+    remote = ImageTransport(host.execute, host.put, str(tree.parent / "nowhere"))
+    with pytest.raises(OptionError, match="^image_root: .*/nowhere does not exist"):
+        remote.discover([WIN_CONFIG])
+
+
+def test_a_path_asked_twice_or_already_read_is_not_asked_again(tree):
+    remote, host = transport(tree)
+    assert remote.read(WIN_CONFIG) == CONTENT
+    remote.discover([WIN_CONFIG, WIN_CONFIG.upper()])
+    remote.discover(["D:\\Sites\\web.config", "d:\\SITES\\web.config"])
+    remote.discover(["D:\\Sites\\web.config"])
+    assert host.ops() == ["read", "stat"] and len(host.sent[1][1]["paths"]) == 1
+
+
 # ---- compare and swap in one call
 
 
@@ -399,13 +488,16 @@ def test_every_argument_sent_is_an_option_the_module_documents(tree):
     remote, host = transport(tree)
     remote.read("c:\\windows\\microsoft.net\\framework64\\v2.0.50727\\Config\\web.config")
     remote.is_dir("D:\\")
+    remote.discover(["D:\\Sites\\web.config"])
     remote.commit([Write(WIN_CONFIG, CONTENT, NEW)], backup=True)
     options = documented_options()
-    assert set(host.ops()) == {"read", "list", "swap"}
+    assert set(host.ops()) == {"read", "list", "stat", "swap"}
     for _module, args in host.sent:
         assert set(args) <= set(options), set(args) - set(options)
         for entry in args.get("files") or ():
             assert set(entry) <= set(options["files"]["suboptions"])
+        for entry in args.get("paths") or ():
+            assert set(entry) <= set(options["paths"]["suboptions"])
 
 
 def test_the_documented_options_are_the_argument_spec():

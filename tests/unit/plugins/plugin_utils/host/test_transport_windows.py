@@ -34,6 +34,64 @@ def finished(host: FakeWindows) -> None:
     assert not host.pending, f"recorded results never asked for: {host.pending}"
 
 
+# ---- discover: one win_find for every candidate
+
+FIND, SETUP = "ansible.windows.win_find", "ansible.windows.setup"
+HR_CONFIG = "D:\\Sites\\Intranet\\HR\\web.config"
+FIND_ARGS = {"paths": [SITE, "D:\\Sites\\Intranet\\HR"], "patterns": ["web.config"], "file_type": "file", "hidden": True,
+             "get_checksum": False}
+
+
+def test_discover_is_one_win_find_over_the_expanded_folders_and_an_absent_file_costs_no_read():
+    host = FakeWindows("win_find_web_configs", "slurp_web_config")
+    remote = WindowsTransport(host.execute, host.put, {"SystemDrive": "C:", "windir": "C:\\Windows"})
+    remote.discover(["%SystemDrive%\\inetpub\\wwwroot\\web.config", HR_CONFIG])
+    assert host.sent == [(FIND, FIND_ARGS)]
+    assert remote.read(HR_CONFIG) is None and remote.read(HR_CONFIG.lower()) is None and len(host.sent) == 1
+    # a file win_find listed is read as the engine names it: slurp expands the variable on the host
+    assert remote.read("%SystemDrive%\\inetpub\\wwwroot\\web.config") == CONTENT
+    assert host.sent[-1] == (SLURP, {"src": "%SystemDrive%\\inetpub\\wwwroot\\web.config"})
+    finished(host)
+
+
+def test_without_the_environment_discover_asks_setup_for_it_once():
+    host = FakeWindows("setup_env", "win_find_web_configs", ("win_find_web_configs", {"invocation": {}}))
+    remote = WindowsTransport(host.execute, host.put)
+    remote.discover(["%SystemDrive%\\inetpub\\wwwroot\\web.config", HR_CONFIG])
+    remote.discover(["%windir%\\Microsoft.NET\\Framework64\\v4.0.30319\\Config\\web.config"])
+    assert [module for module, _args in host.sent] == [SETUP, FIND, FIND]
+    assert host.sent[0][1] == {"gather_subset": ["!all", "!min", "env"]}
+    assert host.sent[2][1]["paths"] == ["C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\Config"]
+    finished(host)
+
+
+def test_paths_without_variables_need_no_environment():
+    host = FakeWindows("win_find_web_configs")
+    remote = WindowsTransport(host.execute, host.put)
+    remote.discover([SITE_CONFIG, HR_CONFIG])
+    assert host.sent == [(FIND, FIND_ARGS)]  # no setup call
+    finished(host)
+
+
+def test_discover_leaves_what_it_cannot_name_to_the_read():
+    host = FakeWindows(("win_find_web_configs", {"files": [], "matched": 0, "invocation": {}}), "slurp_not_found")
+    remote = WindowsTransport(host.execute, host.put, {"SystemDrive": "C:"})
+    unknown = "%SitesRoot%\\shop\\web.config"
+    remote.discover([unknown, "C:\\inetpub\\..\\sites\\web.config", "Sites\\web.config", SITE_CONFIG, SITE_CONFIG.upper()])
+    # an undefined variable, a .. win_find would resolve, a relative path: left out; the same file once
+    assert host.sent == [(FIND, {**FIND_ARGS, "paths": [SITE]})]
+    assert remote.read(SITE_CONFIG.upper()) is None and len(host.sent) == 1
+    assert remote.read(unknown) is None and host.sent[-1] == (SLURP, {"src": unknown})
+    finished(host)
+
+
+def test_a_failed_win_find_names_a_candidate_and_the_message():
+    host = FakeWindows(("win_find_web_configs", {"failed": True, "msg": "Invalid age pattern specified", "invocation": {}}))
+    remote = WindowsTransport(host.execute, host.put, {"SystemDrive": "C:"})
+    with pytest.raises(TransportError, match=r"^C:\\inetpub\\wwwroot\\web\.config: ansible\.windows\.win_find failed: Invalid age"):
+        remote.discover([SITE_CONFIG])
+
+
 # ---- read: one slurp per file
 
 
