@@ -24,7 +24,8 @@ description:
     M(iis.aspnet.session_state); the role M(iis.aspnet.session_state) applies them when C(session_state_profile) is set.
   - Read-only. It reads each file once per host, like M(iis.aspnet.session_state_info), and queries no service (no rule
     looks at it). It leaves out the files no rule judges - the web.config of folders that are not applications, and the
-    server level of a .NET tree other than 4 that no application pool runs. The callback P(iis.aspnet.drift_report#callback) turns its results into the report and STIG Viewer checklists.
+    server level of a .NET tree other than 4 that no application pool runs. The callback
+    P(iis.aspnet.drift_report#callback) turns its results into the report and STIG Viewer checklists.
 author:
   - iis.aspnet maintainers (@iis-aspnet)
 extends_documentation_fragment:

@@ -19,7 +19,7 @@ from ansible_collections.iis.aspnet.plugins.plugin_utils.base import _spec
 from ansible_collections.iis.aspnet.plugins.plugin_utils.document import _xmlfile
 from ansible_collections.iis.aspnet.plugins.plugin_utils.host import _service
 from ansible_collections.iis.aspnet.plugins.plugin_utils.model import _model
-from ansible_collections.iis.aspnet.plugins.plugin_utils.server import _levels
+from ansible_collections.iis.aspnet.plugins.plugin_utils.server import _apphost, _levels
 from ansible_collections.iis.aspnet.plugins.plugin_utils.server._apphost import AppHost, pool_settings
 from ansible_collections.iis.aspnet.plugins.plugin_utils.base._errors import ConfigError, EngineError, OptionError
 from ansible_collections.iis.aspnet.plugins.plugin_utils.document._locate import Place, normalise, places
@@ -86,7 +86,7 @@ class Effective:
 # --- scopes -----------------------------------------------------------------------------------
 
 
-def server_scopes(frameworks: Iterable[str], bitnesses: Iterable[int], layout: _levels.Layout = _levels.IMAGE) -> list[Scope]:
+def server_scopes(frameworks: Iterable[str], bitnesses: Iterable[int], layout: _apphost.Layout = _apphost.IMAGE) -> list[Scope]:
     """The server level (MACHINE/WEBROOT: machine.config + root web.config) per framework and bitness."""
     return [Scope("server", _model.server_chain(framework, bitness, layout=layout))
             for framework in frameworks for bitness in bitnesses]
@@ -101,7 +101,7 @@ def site_scopes(apphost: AppHost, sites: Iterable[str] | None = None) -> list[Sc
     return [_site_scope(apphost, site, app) for site, app in pairs]
 
 
-def _site_scope(apphost: AppHost, site: _levels.Site, app: _levels.Application) -> Scope:
+def _site_scope(apphost: AppHost, site: _apphost.Site, app: _apphost.Application) -> Scope:
     pool = pool_settings(apphost, app)[0]
     return Scope("site" if not app.path else "application", _model.site_chain(apphost, site, app.path),
                  site=site.name, application=app.url, pool=pool)
@@ -365,7 +365,7 @@ def file_refs(scopes: Iterable[Scope], extra: Iterable[_levels.FileRef] = ()) ->
 
 
 def candidate_files(apphost: AppHost | None, *, sites: list[str] | None, frameworks: Iterable[str],
-                    bitnesses: Iterable[int], folders: bool = True, layout: _levels.Layout = _levels.IMAGE) -> list[str]:
+                    bitnesses: Iterable[int], folders: bool = True, layout: _apphost.Layout = _apphost.IMAGE) -> list[str]:
     """Every file :func:`build_report` may read with the same arguments, first read first.
 
     What the report reads is this list less the files found absent (and a tree's root web.config
@@ -385,7 +385,7 @@ def _folder_refs(apphost: AppHost | None, sites: list[str] | None, folders: bool
 def build_report(doc: Doc, apphost: AppHost | None, apphost_doc: _xmlfile.ConfigDoc | None, *, sites: list[str] | None,
                  frameworks: Iterable[str], bitnesses: Iterable[int], explicit: bool = False,
                  service: _service.ServiceResult | None = None, folders: bool = True,
-                 layout: _levels.Layout = _levels.IMAGE) -> dict:
+                 layout: _apphost.Layout = _apphost.IMAGE) -> dict:
     """The whole read-only report for one host.
 
     ``folders``: also read the web.config of each virtual directory that is not an application,
@@ -418,7 +418,7 @@ def build_report(doc: Doc, apphost: AppHost | None, apphost_doc: _xmlfile.Config
 
 
 def _server_levels(model: Model, frameworks: Iterable[str], bitnesses: Iterable[int], explicit: bool,
-                   layout: _levels.Layout) -> tuple[list[Scope], list[str]]:
+                   layout: _apphost.Layout) -> tuple[list[Scope], list[str]]:
     """The server scopes whose machine.config exists, and the machine.config paths of those skipped."""
     scopes, skipped = [], []
     for scope in server_scopes(frameworks, bitnesses, layout):

@@ -17,7 +17,7 @@ from typing import Protocol
 from ansible_collections.iis.aspnet.plugins.plugin_utils.base import _spec
 from ansible_collections.iis.aspnet.plugins.plugin_utils.document import _xmlfile
 from ansible_collections.iis.aspnet.plugins.plugin_utils.model import _model
-from ansible_collections.iis.aspnet.plugins.plugin_utils.server import _levels
+from ansible_collections.iis.aspnet.plugins.plugin_utils.server import _apphost, _levels
 from ansible_collections.iis.aspnet.plugins.plugin_utils.base._errors import ConfigError
 from ansible_collections.iis.aspnet.plugins.plugin_utils.run._plan import FilePlan, Settings, judge, plan_file
 
@@ -34,7 +34,7 @@ class Host(Protocol):
     # Optional: ``discover(paths)`` learns in one call which of ``paths`` exist, so that reading an
     # absent one costs no call (the transports have it; a local tree needs none).
 
-    layout: _levels.Layout  # where the host keeps Windows (absent: an image with the defaults)
+    layout: _apphost.Layout  # where the host keeps Windows (absent: an image with the defaults)
 
 
 @dataclass
@@ -124,11 +124,11 @@ def plan_run(options: dict, host: Host, cache: FileCache | None = None, given: C
     return run
 
 
-def layout_of(host: Host) -> _levels.Layout:
-    return getattr(host, "layout", _levels.IMAGE)
+def layout_of(host: Host) -> _apphost.Layout:
+    return getattr(host, "layout", _apphost.IMAGE)
 
 
-def read_apphost(cache: FileCache, *, required: bool = True) -> tuple[_levels.AppHost | None, _xmlfile.ConfigDoc | None]:
+def read_apphost(cache: FileCache, *, required: bool = True) -> tuple[_apphost.AppHost | None, _xmlfile.ConfigDoc | None]:
     """applicationHost.config as IIS reads it (model and document), or (None, None) when IIS is absent.
 
     redirection.config beside it is read first: with shared configuration enabled, IIS reads
@@ -140,17 +140,17 @@ def read_apphost(cache: FileCache, *, required: bool = True) -> tuple[_levels.Ap
     path = _apphost_path(cache, layout)
     data = cache.read(path)
     if data is None:
-        if not _levels.win_same_path(path, layout.apphost_config):
+        if not _apphost.win_same_path(path, layout.apphost_config):
             raise ConfigError(layout.redirection_config, f"enables shared configuration, but {path} does not exist; "
                                                          "nothing is read from the local applicationHost.config")
         if required:
             raise ConfigError(path, "not found: IIS is not installed, so sites and applications cannot be resolved")
         return None, None
-    model = _levels.parse_apphost(_xmlfile.parse_tree(path, data), path, layout=layout)
+    model = _apphost.parse_apphost(_xmlfile.parse_tree(path, data), path, layout=layout)
     return model, cache.doc(path)
 
 
-def _apphost_path(cache: FileCache, layout: _levels.Layout) -> str:
+def _apphost_path(cache: FileCache, layout: _apphost.Layout) -> str:
     """The applicationHost.config IIS reads: the local one, or the one redirection.config names."""
     redirection = layout.redirection_config
     data = cache.read(redirection)
@@ -162,7 +162,7 @@ def _apphost_path(cache: FileCache, layout: _levels.Layout) -> str:
         raise ConfigError(redirection, f"enables shared configuration: IIS reads applicationHost.config from {folder}, "
                                        "which this image does not hold; map that share to a folder of the image with "
                                        "image_shares (the local copy is not read in its place)")
-    return _levels.win_join(located, "applicationHost.config")
+    return _apphost.win_join(located, "applicationHost.config")
 
 
 def _shared_folder(path: str, root) -> str | None:
@@ -184,7 +184,7 @@ def _plan_target(target: _levels.Target, settings: Settings, reverts: list[tuple
     created = False
     if doc is None:
         # A tree is absent when its Config folder is; a folder without its file is a broken install.
-        if target.optional and not cache.host.is_dir(_levels.win_dirname(path)):
+        if target.optional and not cache.host.is_dir(_apphost.win_dirname(path)):
             warnings.append(f"{path} not found: the {target.bitness}-bit .NET {target.framework_version} tree is absent, skipped")
             return None
         if not settings and target.may_create:  # nothing to remove from a file that does not exist
@@ -201,7 +201,7 @@ def _new_file(target: _levels.Target, cache: FileCache) -> _xmlfile.ConfigDoc:
     if not target.may_create:
         raise ConfigError(path, f"not found: .NET Framework {target.framework_version} ({target.bitness}-bit) "
                                 "is not installed, or the path is wrong")
-    directory = _levels.win_dirname(path)
+    directory = _apphost.win_dirname(path)
     if not cache.host.is_dir(directory):
         raise ConfigError(path, f"cannot be created: the directory {directory} does not exist")
     return _xmlfile.parse(path, _xmlfile.minimal_document())

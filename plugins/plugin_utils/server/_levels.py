@@ -299,16 +299,12 @@ def resolve(commit, site, framework_version, bitness, apphost: AppHost | None = 
 
 
 __all__ = [
-    "APPHOST_CONFIG",
     "APPHOST_PATH",
     "COMMITS",
     "DEFAULT_BITNESS",
     "DEFAULT_FRAMEWORK",
     "MACHINE_PATH",
     "WEBROOT_PATH",
-    "AppHost",
-    "IMAGE",
-    "Layout",
     "FileRef",
     "Target",
     "bitnesses",
@@ -318,15 +314,9 @@ __all__ = [
     "location_config_path",
     "needs_apphost",
     "normalise_site",
-    "parse_apphost",
     "path_level",
-    "physical_path",
     "pool_runtime",
     "resolve",
     "server_file",
     "site_file",
-    "win_dirname",
-    "win_join",
-    "win_normpath",
-    "win_same_path",
 ]

@@ -7,7 +7,7 @@ import os
 from ansible_collections.iis.aspnet.plugins.plugin_utils.audit import _effective
 from ansible_collections.iis.aspnet.plugins.plugin_utils.document import _xmlfile
 from ansible_collections.iis.aspnet.plugins.plugin_utils.run import _session
-from ansible_collections.iis.aspnet.plugins.plugin_utils.server import _image, _levels
+from ansible_collections.iis.aspnet.plugins.plugin_utils.server import _apphost, _image, _levels
 
 
 def crlf(text: str) -> bytes:
@@ -110,11 +110,11 @@ def section(attributes: str, location: str | None = None, scoping: str = "", ele
 def report(files: dict[str, str], sites=None, service=None, frameworks=("v4.0",), bitnesses=(64,), apphost=APPHOST):
     """The session_state_info report of an in-memory host: empty machine.config and root web.config unless given."""
     tree = Tree({path: config(body) for path, body in {MACHINE: "", WEBROOT: "", **files}.items()})
-    tree.files[_levels.APPHOST_CONFIG.casefold()] = config(apphost + files.get("apphost", ""))
+    tree.files[_apphost.APPHOST_CONFIG.casefold()] = config(apphost + files.get("apphost", ""))
     cache = _session.FileCache(tree)
-    data = cache.read(_levels.APPHOST_CONFIG)
-    model = _levels.parse_apphost(_xmlfile.parse_tree(_levels.APPHOST_CONFIG, data), _levels.APPHOST_CONFIG)
-    result = _effective.build_report(cache.doc, model, cache.doc(_levels.APPHOST_CONFIG), sites=sites,
+    data = cache.read(_apphost.APPHOST_CONFIG)
+    model = _apphost.parse_apphost(_xmlfile.parse_tree(_apphost.APPHOST_CONFIG, data), _apphost.APPHOST_CONFIG)
+    result = _effective.build_report(cache.doc, model, cache.doc(_apphost.APPHOST_CONFIG), sites=sites,
                                      frameworks=frameworks, bitnesses=bitnesses, service=service)
     return result, tree
 

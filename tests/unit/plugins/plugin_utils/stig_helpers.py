@@ -8,7 +8,7 @@ from ansible_collections.iis.aspnet.plugins.plugin_utils.audit import _effective
 from ansible_collections.iis.aspnet.plugins.plugin_utils.base import _spec
 from ansible_collections.iis.aspnet.plugins.plugin_utils.document import _xmlfile
 from ansible_collections.iis.aspnet.plugins.plugin_utils.run import _session
-from ansible_collections.iis.aspnet.plugins.plugin_utils.server import _levels
+from ansible_collections.iis.aspnet.plugins.plugin_utils.server import _apphost, _levels
 from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.engine_helpers import LocalImage
 
 SAMPLE = Path(__file__).resolve().parents[4] / "examples" / "sample-server"
@@ -20,9 +20,9 @@ EXCEPTIONS = [{"site": "Intranet", "kind": "not_applicable", "justification": "H
 def sample_report(image_root: Path = SAMPLE) -> dict:
     """The session_state_info report of an image, every level, as the stig action reads it."""
     cache = _session.FileCache(LocalImage(str(image_root)))
-    data = cache.read(_levels.APPHOST_CONFIG)
-    model = _levels.parse_apphost(_xmlfile.parse_tree(_levels.APPHOST_CONFIG, data), _levels.APPHOST_CONFIG)
-    return _effective.build_report(cache.doc, model, cache.doc(_levels.APPHOST_CONFIG), sites=None,
+    data = cache.read(_apphost.APPHOST_CONFIG)
+    model = _apphost.parse_apphost(_xmlfile.parse_tree(_apphost.APPHOST_CONFIG, data), _apphost.APPHOST_CONFIG)
+    return _effective.build_report(cache.doc, model, cache.doc(_apphost.APPHOST_CONFIG), sites=None,
                                    frameworks=list(_spec.FRAMEWORKS), bitnesses=list(_levels.DEFAULT_BITNESS))
 
 

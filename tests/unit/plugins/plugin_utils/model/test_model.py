@@ -13,7 +13,7 @@ import pytest
 
 from ansible_collections.iis.aspnet.plugins.plugin_utils.document import _locate, _xmlfile
 from ansible_collections.iis.aspnet.plugins.plugin_utils.model import _model
-from ansible_collections.iis.aspnet.plugins.plugin_utils.server import _levels
+from ansible_collections.iis.aspnet.plugins.plugin_utils.server import _apphost, _levels
 from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.engine_helpers import (
     APP, APPHOST, MACHINE, SITE, WEBROOT, config, section)
 
@@ -25,9 +25,9 @@ DEFAULTS = {"mode": "InProc", "timeout": "20", "cookieless": "UseCookies"}
 OFF = ' inheritInChildApplications="false"'
 
 
-def model_of(files: dict[str, str]) -> tuple[_model.Model, _levels.AppHost]:
+def model_of(files: dict[str, str]) -> tuple[_model.Model, _apphost.AppHost]:
     docs = {path.casefold(): _xmlfile.parse(path, config(body)) for path, body in files.items()}
-    apphost = _levels.parse_apphost(_xmlfile.parse_tree("apphost", config(APPHOST)))
+    apphost = _apphost.parse_apphost(_xmlfile.parse_tree("apphost", config(APPHOST)))
     return _model.Model(lambda path: docs.get(path.casefold())), apphost
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.iis.aspnet.plugins.plugin_utils.run import _session
-from ansible_collections.iis.aspnet.plugins.plugin_utils.server import _image, _levels
+from ansible_collections.iis.aspnet.plugins.plugin_utils.server import _apphost, _image, _levels
 from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.engine_helpers import LocalImage
 from ansible_collections.iis.aspnet.plugins.plugin_utils.base._errors import ConfigError, OptionError
 
@@ -165,7 +165,7 @@ def test_shared_configuration_is_read_where_the_share_is_mapped(tree):
     redirect(tree, 'enabled="true" path="\\\\fs01\\iis\\config"')
     shared_copy(tree, "S/config")
     host = CountingImage(tree)
-    host.layout = _levels.Layout.image(shares={"\\\\fs01\\iis": "S:\\"})
+    host.layout = _apphost.Layout.image(shares={"\\\\fs01\\iis": "S:\\"})
     run = _session.plan_run({"site": "Default Web Site/shop", "mode": "Off"}, host)
     assert run.files[0].path == "E:\\shop\\web.config"  # the shared file's physical path, not the local one's
     assert "S:\\config\\applicationHost.config" in host.reads
@@ -200,7 +200,7 @@ def test_server_level_runs_read_no_iis_file(tree):
 def test_an_image_whose_windows_is_on_another_drive(tree):
     shutil.move(str(tree / "C" / "Windows"), str(tree / "D" / "WINNT"))
     host = CountingImage(tree)
-    host.layout = _levels.Layout.image({"SystemDrive": "C:", "windir": "D:\\WINNT"})
+    host.layout = _apphost.Layout.image({"SystemDrive": "C:", "windir": "D:\\WINNT"})
     run = _session.plan_run({"mode": "InProc", "bitness": [64]}, host)
     assert run.files[0].path == "D:\\WINNT\\Microsoft.NET\\Framework64\\v4.0.30319\\Config\\web.config"
     with pytest.raises(ConfigError, match="not found"):

@@ -9,8 +9,8 @@ from lxml import etree
 
 from ansible_collections.iis.aspnet.plugins.plugin_utils.model import _model
 from ansible_collections.iis.aspnet.plugins.plugin_utils.base._errors import OptionError
+from ansible_collections.iis.aspnet.plugins.plugin_utils.server._apphost import APPHOST_CONFIG, parse_apphost, win_dirname
 from ansible_collections.iis.aspnet.plugins.plugin_utils.server._levels import (
-    APPHOST_CONFIG,
     FileRef,
     Target,
     config_path_startswith,
@@ -19,10 +19,8 @@ from ansible_collections.iis.aspnet.plugins.plugin_utils.server._levels import (
     location_config_path,
     needs_apphost,
     normalise_site,
-    parse_apphost,
     pool_runtime,
     resolve,
-    win_dirname,
 )
 
 SITES = "MACHINE/WEBROOT/APPHOST"
