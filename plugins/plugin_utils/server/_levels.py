@@ -15,22 +15,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ansible_collections.iis.aspnet.plugins.plugin_utils.server._apphost import (
-    APPHOST_CONFIG,
     IMAGE,
     AppHost,
     Layout,
     Application,
     Site,
     map_url,
-    parse_apphost,
-    physical_path,
     pool_settings,
     segments_start_with,
     url_segments,
-    win_dirname,
     win_join,
-    win_normpath,
-    win_same_path,
 )
 from ansible_collections.iis.aspnet.plugins.plugin_utils.base._errors import OptionError
 from ansible_collections.iis.aspnet.plugins.plugin_utils.base._spec import BITNESS_DIRS as _BITNESS_DIRS

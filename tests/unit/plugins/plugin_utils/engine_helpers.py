@@ -7,7 +7,7 @@ import os
 from ansible_collections.iis.aspnet.plugins.plugin_utils.audit import _effective
 from ansible_collections.iis.aspnet.plugins.plugin_utils.document import _xmlfile
 from ansible_collections.iis.aspnet.plugins.plugin_utils.run import _session
-from ansible_collections.iis.aspnet.plugins.plugin_utils.server import _apphost, _image, _levels
+from ansible_collections.iis.aspnet.plugins.plugin_utils.server import _apphost, _image
 
 
 def crlf(text: str) -> bytes:

@@ -13,7 +13,7 @@ import pytest
 
 from ansible_collections.iis.aspnet.plugins.plugin_utils.document import _locate, _xmlfile
 from ansible_collections.iis.aspnet.plugins.plugin_utils.model import _model
-from ansible_collections.iis.aspnet.plugins.plugin_utils.server import _apphost, _levels
+from ansible_collections.iis.aspnet.plugins.plugin_utils.server import _apphost
 from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.engine_helpers import (
     APP, APPHOST, MACHINE, SITE, WEBROOT, config, section)
 

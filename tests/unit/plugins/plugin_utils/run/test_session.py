@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.iis.aspnet.plugins.plugin_utils.run import _session
-from ansible_collections.iis.aspnet.plugins.plugin_utils.server import _apphost, _image, _levels
+from ansible_collections.iis.aspnet.plugins.plugin_utils.server import _apphost, _image
 from ansible_collections.iis.aspnet.tests.unit.plugins.plugin_utils.engine_helpers import LocalImage
 from ansible_collections.iis.aspnet.plugins.plugin_utils.base._errors import ConfigError, OptionError
 
