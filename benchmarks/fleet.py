@@ -1,12 +1,13 @@
-"""Fleet benchmark: the session_state role against a slurp-only floor and a community.general.xml baseline.
+"""Fleet benchmark: the session_state role and module against a slurp-only floor and a community.general.xml baseline.
 
 Simulated fleets of image hosts (``ansible_connection: local``, each with its own copy of
 examples/sample-server as ``session_state_image_root``), laid out under benchmarks/output/fleet/.
-Three playbooks (benchmarks/fleet/) run side by side, interleaved (their order rotates), each as a
+Four playbooks (benchmarks/fleet/) run side by side, interleaved (their order rotates), each as a
 fresh ansible-playbook process:
 
 - ``floor``: slurp the two .NET 4 root web.config files, nothing else;
 - ``role``: the iis.aspnet.session_state role;
+- ``module``: the iis.aspnet.session_state module in one task;
 - ``baseline``: stat each file, then community.general.xml for each sessionState attribute in each.
 
 Desired states (benchmarks/fleet/desired/, given to all three as extra vars): ``seed``, the role's
@@ -20,12 +21,16 @@ of the process tree, tasks, module executions and shell commands per host (count
 benchmark-only callback benchmarks/fleet/callback_plugins/bench_calls.py), and peak controller
 memory (PSS of ansible-playbook and its forks, sampled).
 
-Plans: ``default``, the ``seed`` state: the steady check at 10, 50 and 100 hosts, forks 5 and
-20, linear and mitogen; the first check and the apply at forks 20, linear at 10 and 50 hosts,
-mitogen at 10, 50 and 100; the ``stig`` state at forks 20, both strategies: every run at 50 hosts,
-the steady check at 100 (about 33 minutes on 2 cores). ``full``: every run at every size,
-fork count, strategy and desired state. ``quick``: every run, 10 hosts, forks 5, linear, both
-desired states. --hosts, --forks, --strategies and --desired narrow a plan.
+Goals (issue 17), judged on the CPU time of the steady check: role at most 1.3x the floor and
+the module in one task at most 1.15x (linear strategy); the module at most 1.3x (mitogen); for the
+``stig`` state (three attributes) the baseline at least 3x the role's and the module's time. The
+table marks each met or missed (``GOALS``).
+
+Plans: ``default``, both desired states, forks 20, linear and mitogen: the steady check at 10, 50
+and 100 hosts, the first check and the apply at 50 (about 35 minutes on 2 cores). ``full``: every
+run at every size (10, 50, 100), fork count (5, 20), strategy and desired state. ``quick``: every
+run, 10 hosts, forks 5, linear, both desired states. --hosts, --forks, --strategies and --desired
+narrow a plan.
 
     python benchmarks/fleet.py [--plan default|full|quick] [--hosts ...] [--forks ...]
                                [--strategies linear mitogen] [--desired seed stig]
@@ -50,7 +55,7 @@ REPO = os.path.dirname(HERE)
 PLAYBOOKS = os.path.join(HERE, "fleet")
 DESIRED = ("seed", "stig")
 SAMPLE = os.path.join(REPO, "examples", "sample-server")
-VARIANTS = ("floor", "role", "baseline")
+VARIANTS = ("floor", "role", "module", "baseline")
 CHECK = {"first check": True, "apply": False, "steady check": True}
 ALL_RUNS = tuple(CHECK)
 KINDS = ("task", "module", "command")
@@ -81,16 +86,8 @@ def plan(name: str) -> list[Fleet]:
     if name == "full":
         return [Fleet(hosts, forks, strategy, desired=desired)
                 for desired in DESIRED for strategy in STRATEGIES for hosts in SIZES for forks in FORKS]
-    fleets = []
-    for strategy in STRATEGIES:
-        for hosts in SIZES:
-            every_run = strategy == "mitogen" or hosts < 100
-            fleets.append(Fleet(hosts, 5, strategy, ("steady check",)))
-            fleets.append(Fleet(hosts, 20, strategy, ALL_RUNS if every_run else ("steady check",)))
-    for strategy in STRATEGIES:
-        fleets.append(Fleet(50, 20, strategy, ALL_RUNS, "stig"))
-        fleets.append(Fleet(100, 20, strategy, ("steady check",), "stig"))
-    return fleets
+    return [Fleet(hosts, 20, strategy, ALL_RUNS if hosts == 50 else ("steady check",), desired)
+            for desired in DESIRED for strategy in STRATEGIES for hosts in SIZES]
 
 
 def narrow(fleets: list[Fleet], args: argparse.Namespace) -> list[Fleet]:
@@ -262,50 +259,107 @@ def run_playbook(workdir: str, fleet: Fleet, variant: str, inventory: str, check
 
 
 def measure_fleet(workdir: str, fleet: Fleet, trees: dict[str, str], turn: int) -> list[dict]:
-    """The fleet's runs in order, each with the three variants interleaved (their order rotates)."""
+    """The fleet's runs in order, each with every variant, interleaved (their order rotates)."""
     inventories = layout(workdir, fleet, trees)
     rows = []
     for scenario in fleet.runs:
-        order = VARIANTS[turn % 3:] + VARIANTS[:turn % 3]
+        order = VARIANTS[turn % len(VARIANTS):] + VARIANTS[:turn % len(VARIANTS)]
         turn += 1
         runs = {variant: run_playbook(workdir, fleet, variant, inventories[variant], CHECK[scenario]) for variant in order}
         rows.append({"hosts": fleet.hosts, "forks": fleet.forks, "strategy": fleet.strategy, "desired": fleet.desired,
                      "scenario": scenario, "load_average": os.getloadavg()[0], **runs})
         print(row_line(rows[-1]), flush=True)
     steady = rows[-1]
-    if steady["scenario"] == "steady check" and (steady["role"]["changed_hosts"] or steady["baseline"]["changed_hosts"]):
+    if steady["scenario"] == "steady check" and any(steady[variant]["changed_hosts"] for variant in VARIANTS):
         raise RuntimeError(f"{fleet.name}: the steady-state check found drift after convergence")
     return rows
 
 
 # ---------------------------------------------------------------- report
 
+
+@dataclasses.dataclass(frozen=True)
+class Goal:
+    """A CPU-time ratio the steady check must keep: ``numerator / denominator`` against ``limit``."""
+
+    label: str
+    numerator: str
+    denominator: str
+    limit: float
+    at_most: bool
+    strategies: tuple[str, ...] = STRATEGIES
+    desired: tuple[str, ...] = DESIRED
+
+    def applies(self, row: dict) -> bool:
+        return row["scenario"] == "steady check" and row["strategy"] in self.strategies and row["desired"] in self.desired
+
+    def ratio(self, row: dict) -> float:
+        return row[self.numerator]["cpu_s"] / row[self.denominator]["cpu_s"]
+
+    def met(self, row: dict) -> bool:
+        return self.ratio(row) <= self.limit if self.at_most else self.ratio(row) >= self.limit
+
+
+GOALS = (
+    Goal("role ≤ 1.3x floor", "role", "floor", 1.3, True, ("linear",)),
+    Goal("module ≤ 1.15x floor", "module", "floor", 1.15, True, ("linear",)),
+    Goal("module ≤ 1.3x floor", "module", "floor", 1.3, True, ("mitogen",)),
+    Goal("baseline ≥ 3x role", "baseline", "role", 3.0, False, desired=("stig",)),
+    Goal("baseline ≥ 3x module", "baseline", "module", 3.0, False, desired=("stig",)),
+)
+
 TABLE_HEAD = (
-    "| hosts | forks | strategy | desired | run | floor (s) | role (s) | baseline (s) | role / floor | baseline / role "
-    "| CPU role / floor | CPU baseline / role | module calls per host (floor / role / baseline) | tasks per host (role) "
-    "| peak controller PSS, MB (floor / role / baseline) |\n"
-    "|---:|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|"
+    "| hosts | forks | strategy | desired | run | floor (s) | role (s) | module (s) | baseline (s) "
+    "| CPU role / floor | CPU module / floor | CPU baseline / role | CPU baseline / module | goals "
+    "| module calls per host (floor / role / module / baseline) | tasks per host (role) "
+    "| peak controller PSS, MB (floor / role / module / baseline) |\n"
+    "|---:|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---|"
 )
 
 
-def _per_variant(row: dict, key: str, fmt: str) -> str:
-    return " / ".join(format(row[variant][key], fmt) for variant in VARIANTS)
+def _per_variant(row: dict, value) -> str:
+    return " / ".join(value(row[variant]) for variant in VARIANTS)
+
+
+def _cpu_ratio(row: dict, numerator: str, denominator: str) -> str:
+    return f"{row[numerator]['cpu_s'] / row[denominator]['cpu_s']:.2f}x"
+
+
+def goal_marks(row: dict) -> str:
+    """Each goal that applies to the row, met or missed; a dash where none does."""
+    marks = [f"{goal.label}: {'met' if goal.met(row) else 'missed'}" for goal in GOALS if goal.applies(row)]
+    return "; ".join(marks) or "–"
 
 
 def row_line(row: dict) -> str:
-    floor, role, baseline = (row[variant] for variant in VARIANTS)
-    calls = " / ".join(f"{row[variant]['calls']['module']:g}" for variant in VARIANTS)
-    return (f"| {row['hosts']} | {row['forks']} | {row['strategy']} | {row['desired']} | {row['scenario']} | {floor['seconds']:.1f} | "
-            f"{role['seconds']:.1f} | {baseline['seconds']:.1f} | {role['seconds'] / floor['seconds']:.2f}x | "
-            f"{baseline['seconds'] / role['seconds']:.2f}x | {role['cpu_s'] / floor['cpu_s']:.2f}x | "
-            f"{baseline['cpu_s'] / role['cpu_s']:.2f}x | {calls} | {role['calls']['task']:g} | "
-            f"{_per_variant(row, 'controller_pss_mb', '.0f')} |")
+    seconds = " | ".join(f"{row[variant]['seconds']:.1f}" for variant in VARIANTS)
+    ratios = " | ".join(_cpu_ratio(row, *pair) for pair in
+                        (("role", "floor"), ("module", "floor"), ("baseline", "role"), ("baseline", "module")))
+    calls = _per_variant(row, lambda run: f"{run['calls']['module']:g}")
+    memory = _per_variant(row, lambda run: f"{run['controller_pss_mb']:.0f}")
+    return (f"| {row['hosts']} | {row['forks']} | {row['strategy']} | {row['desired']} | {row['scenario']} | {seconds} | "
+            f"{ratios} | {goal_marks(row)} | {calls} | {row['role']['calls']['task']:g} | {memory} |")
+
+
+def goal_summary(rows: list[dict]) -> list[str]:
+    """Per goal: in how many of the rows it applies to it is met, and the range of its ratio."""
+    lines = []
+    for goal in GOALS:
+        judged = [row for row in rows if goal.applies(row)]
+        if judged:
+            ratios = sorted(goal.ratio(row) for row in judged)
+            met = sum(goal.met(row) for row in judged)
+            verdict = "met" if met == len(judged) else "missed"
+            lines.append(f"- {goal.label} (CPU, steady check, {'/'.join(goal.strategies)}, {'/'.join(goal.desired)}): "
+                         f"{verdict}, in {met} of {len(judged)} rows ({ratios[0]:.2f}x to {ratios[-1]:.2f}x)")
+    return lines
 
 
 def markdown(rows: list[dict]) -> str:
     order = {scenario: index for index, scenario in enumerate(ALL_RUNS)}
     ordered = sorted(rows, key=lambda row: (row["desired"], order[row["scenario"]], row["strategy"], row["hosts"], row["forks"]))
-    return "\n".join([TABLE_HEAD, *(row_line(row) for row in ordered)]) + "\n"
+    summary = goal_summary(rows)
+    return "\n".join([TABLE_HEAD, *(row_line(row) for row in ordered), *([""] + summary if summary else [])]) + "\n"
 
 
 def write_reports(rows: list[dict], args: argparse.Namespace) -> None:

@@ -44,10 +44,51 @@ def test_quick_and_full_plans_measure_every_desired_state(fleet):
     assert len(fleet.plan("full")) == len(fleet.DESIRED) * len(fleet.STRATEGIES) * len(fleet.SIZES) * len(fleet.FORKS)
 
 
-def test_the_default_plan_measures_the_stig_state_at_forks_20_with_both_strategies(fleet):
-    stig = [item for item in fleet.plan("default") if item.desired == "stig"]
-    assert {(item.hosts, item.forks, item.runs) for item in stig} == {(50, 20, fleet.ALL_RUNS), (100, 20, ("steady check",))}
-    assert sorted({item.strategy for item in stig}) == sorted(fleet.STRATEGIES)
+def test_the_default_plan_measures_the_steady_check_of_both_states_with_both_strategies_at_forks_20(fleet):
+    # issue 17: the goals are judged on the steady check, seed and stig state, linear and mitogen
+    steady = ("steady check",)
+    for desired in ("seed", "stig"):
+        for strategy in ("linear", "mitogen"):
+            fleets = [item for item in fleet.plan("default") if (item.desired, item.strategy) == (desired, strategy)]
+            assert {item.hosts: (item.forks, item.runs) for item in fleets} == {
+                10: (20, steady), 50: (20, fleet.ALL_RUNS), 100: (20, steady)}, (desired, strategy)
+
+
+def test_every_variant_has_its_playbook_and_the_module_runs_in_one_task(fleet):
+    assert fleet.VARIANTS == ("floor", "role", "module", "baseline")
+    assert all((Path(fleet.PLAYBOOKS) / f"{variant}.yml").is_file() for variant in fleet.VARIANTS)
+    play = yaml.safe_load((Path(fleet.PLAYBOOKS) / "module.yml").read_text(encoding="utf-8"))[0]
+    assert [next(iter(set(task) - {"name"})) for task in play["tasks"]] == ["iis.aspnet.session_state"]
+    # the module is asked for exactly the attributes the baseline sets (bench_settings)
+    arguments = play["tasks"][0]["iis.aspnet.session_state"]
+    assert {name for name, value in arguments.items() if "bench_settings" in value} == {"mode", "cookieless", "timeout"}
+
+
+def _row(fleet, strategy: str, desired: str, cpu: dict, scenario: str = "steady check") -> dict:
+    return {"hosts": 10, "forks": 20, "strategy": strategy, "desired": desired, "scenario": scenario,
+            **{variant: {"seconds": cpu[variant], "cpu_s": cpu[variant], "calls": {"module": 2, "task": 1},
+                         "controller_pss_mb": 100.0} for variant in fleet.VARIANTS}}
+
+
+def test_the_goals_of_issue_17_are_marked_on_the_steady_check(fleet):
+    # linear: role <= 1.3x and module <= 1.15x the floor; stig state: baseline >= 3x role and module
+    row = _row(fleet, "linear", "stig", {"floor": 10.0, "role": 13.0, "module": 11.6, "baseline": 36.0})
+    assert fleet.goal_marks(row) == ("role ≤ 1.3x floor: met; module ≤ 1.15x floor: missed; "
+                                     "baseline ≥ 3x role: missed; baseline ≥ 3x module: met")
+    # mitogen: only the module's 1.3x; the seed state (one attribute) has no 3x goal
+    row = _row(fleet, "mitogen", "seed", {"floor": 10.0, "role": 30.0, "module": 13.0, "baseline": 12.0})
+    assert fleet.goal_marks(row) == "module ≤ 1.3x floor: met"
+    # no goal on the first check or the apply
+    assert fleet.goal_marks(_row(fleet, "linear", "stig", dict.fromkeys(fleet.VARIANTS, 1.0), "apply")) == "–"
+
+
+def test_the_summary_says_in_how_many_rows_each_goal_is_met(fleet):
+    rows = [_row(fleet, "linear", "seed", {"floor": 10.0, "role": 12.0, "module": 11.0, "baseline": 20.0}),
+            _row(fleet, "linear", "seed", {"floor": 10.0, "role": 14.0, "module": 11.5, "baseline": 20.0})]
+    assert fleet.goal_summary(rows) == [
+        "- role ≤ 1.3x floor (CPU, steady check, linear, seed/stig): missed, in 1 of 2 rows (1.20x to 1.40x)",
+        "- module ≤ 1.15x floor (CPU, steady check, linear, seed/stig): met, in 2 of 2 rows (1.10x to 1.15x)",
+    ]
 
 
 def test_desired_narrows_a_plan(fleet):
