@@ -47,6 +47,7 @@ import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 import threading
 import time
 
@@ -61,6 +62,9 @@ ALL_RUNS = tuple(CHECK)
 KINDS = ("task", "module", "command")
 RECAP = re.compile(r"^(\S+)\s+: ok=\d+\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.MULTILINE)
 SIZES, FORKS, STRATEGIES = (10, 50, 100), (5, 20), ("linear", "mitogen")
+# The collections a lean controller holds besides iis.aspnet: the baseline's (community.general)
+# and iis.aspnet's dependency (ansible.windows).
+LEAN_COLLECTIONS = ("community.general", "ansible.windows")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,10 +74,11 @@ class Fleet:
     strategy: str
     runs: tuple[str, ...] = ALL_RUNS
     desired: str = "seed"
+    collections: str = "full"
 
     @property
     def name(self) -> str:
-        return f"{self.hosts}h-{self.forks}f-{self.strategy}-{self.desired}"
+        return f"{self.hosts}h-{self.forks}f-{self.strategy}-{self.desired}-{self.collections}"
 
 
 # ---------------------------------------------------------------- plans
@@ -86,8 +91,9 @@ def plan(name: str) -> list[Fleet]:
     if name == "full":
         return [Fleet(hosts, forks, strategy, desired=desired)
                 for desired in DESIRED for strategy in STRATEGIES for hosts in SIZES for forks in FORKS]
-    return [Fleet(hosts, 20, strategy, ALL_RUNS if hosts == 50 else ("steady check",), desired)
-            for desired in DESIRED for strategy in STRATEGIES for hosts in SIZES]
+    fleets = [Fleet(hosts, 20, strategy, ALL_RUNS if hosts == 50 else ("steady check",), desired)
+              for desired in DESIRED for strategy in STRATEGIES for hosts in SIZES]
+    return fleets + [Fleet(hosts, 20, "mitogen", ("steady check",), desired, "lean") for desired in DESIRED for hosts in SIZES]
 
 
 def narrow(fleets: list[Fleet], args: argparse.Namespace) -> list[Fleet]:
@@ -200,12 +206,31 @@ def without_mitogen_if_missing(fleets: list[Fleet]) -> list[Fleet]:
     return fleets
 
 
+def lean_collections(build: str) -> str:
+    """A collections path holding only the collections the playbooks use besides iis.aspnet (links into the venv's)."""
+    root = os.path.join(build, "bench-collections")
+    installed = os.path.join(sysconfig.get_paths()["purelib"], "ansible_collections")
+    for fqcn in LEAN_COLLECTIONS:
+        namespace, name = fqcn.split(".")
+        link = os.path.join(root, "ansible_collections", namespace, name)
+        if not os.path.islink(link):
+            os.makedirs(os.path.dirname(link), exist_ok=True)
+            os.symlink(os.path.join(installed, namespace, name), link)
+    return root
+
+
 def ansible_env(fleet: Fleet, calls_log: str) -> dict[str, str]:
     env = dict(os.environ)
     build = os.path.join(REPO, "build")
     env.setdefault("ANSIBLE_HOME", os.path.join(build, "ansible-home"))
     env.setdefault("ANSIBLE_LOCAL_TEMP", os.path.join(env["ANSIBLE_HOME"], "tmp"))
-    env.update(ANSIBLE_COLLECTIONS_PATH=os.path.join(build, "collections"), ANSIBLE_NOCOLOR="1",
+    collections = [os.path.join(build, "collections")]
+    if fleet.collections == "lean":
+        # Only what the playbooks use: mitogen scans every installed collection once per worker
+        # that runs a collection's module (docs/performance.md, "The mitogen strategy").
+        collections.append(lean_collections(build))
+        env["ANSIBLE_COLLECTIONS_SCAN_SYS_PATH"] = "false"
+    env.update(ANSIBLE_COLLECTIONS_PATH=os.pathsep.join(collections), ANSIBLE_NOCOLOR="1",
                ANSIBLE_FORKS=str(fleet.forks), ANSIBLE_CALLBACK_PLUGINS=os.path.join(PLAYBOOKS, "callback_plugins"),
                ANSIBLE_CALLBACKS_ENABLED="bench_calls", BENCH_CALLS_LOG=calls_log, ANSIBLE_DEPRECATION_WARNINGS="false")
     env.pop("ANSIBLE_STRATEGY", None)
@@ -267,7 +292,7 @@ def measure_fleet(workdir: str, fleet: Fleet, trees: dict[str, str], turn: int) 
         turn += 1
         runs = {variant: run_playbook(workdir, fleet, variant, inventories[variant], CHECK[scenario]) for variant in order}
         rows.append({"hosts": fleet.hosts, "forks": fleet.forks, "strategy": fleet.strategy, "desired": fleet.desired,
-                     "scenario": scenario, "load_average": os.getloadavg()[0], **runs})
+                     "collections": fleet.collections, "scenario": scenario, "load_average": os.getloadavg()[0], **runs})
         print(row_line(rows[-1]), flush=True)
     steady = rows[-1]
     if steady["scenario"] == "steady check" and any(steady[variant]["changed_hosts"] for variant in VARIANTS):
@@ -325,6 +350,11 @@ def _cpu_ratio(row: dict, numerator: str, denominator: str) -> str:
     return f"{row[numerator]['cpu_s'] / row[denominator]['cpu_s']:.2f}x"
 
 
+def strategy_label(row: dict) -> str:
+    """The strategy, and for a lean controller (only the collections the playbooks use) that it is one."""
+    return row["strategy"] + (", lean" if row.get("collections", "full") == "lean" else "")
+
+
 def goal_marks(row: dict) -> str:
     """Each goal that applies to the row, met or missed; a dash where none does."""
     marks = [f"{goal.label}: {'met' if goal.met(row) else 'missed'}" for goal in GOALS if goal.applies(row)]
@@ -337,27 +367,27 @@ def row_line(row: dict) -> str:
                         (("role", "floor"), ("module", "floor"), ("baseline", "role"), ("baseline", "module")))
     calls = _per_variant(row, lambda run: f"{run['calls']['module']:g}")
     memory = _per_variant(row, lambda run: f"{run['controller_pss_mb']:.0f}")
-    return (f"| {row['hosts']} | {row['forks']} | {row['strategy']} | {row['desired']} | {row['scenario']} | {seconds} | "
+    return (f"| {row['hosts']} | {row['forks']} | {strategy_label(row)} | {row['desired']} | {row['scenario']} | {seconds} | "
             f"{ratios} | {goal_marks(row)} | {calls} | {row['role']['calls']['task']:g} | {memory} |")
 
 
 def goal_summary(rows: list[dict]) -> list[str]:
-    """Per goal: in how many of the rows it applies to it is met, and the range of its ratio."""
+    """Per goal and strategy: in how many of the rows it applies to it is met, and the range of its ratio."""
     lines = []
     for goal in GOALS:
-        judged = [row for row in rows if goal.applies(row)]
-        if judged:
+        for label in sorted({strategy_label(row) for row in rows if goal.applies(row)}):
+            judged = [row for row in rows if goal.applies(row) and strategy_label(row) == label]
             ratios = sorted(goal.ratio(row) for row in judged)
             met = sum(goal.met(row) for row in judged)
-            verdict = "met" if met == len(judged) else "missed"
-            lines.append(f"- {goal.label} (CPU, steady check, {'/'.join(goal.strategies)}, {'/'.join(goal.desired)}): "
-                         f"{verdict}, in {met} of {len(judged)} rows ({ratios[0]:.2f}x to {ratios[-1]:.2f}x)")
+            lines.append(f"- {goal.label} (CPU, steady check, {label}, {'/'.join(goal.desired)}): "
+                         f"{'met' if met == len(judged) else 'missed'}, in {met} of {len(judged)} rows "
+                         f"({ratios[0]:.2f}x to {ratios[-1]:.2f}x)")
     return lines
 
 
 def markdown(rows: list[dict]) -> str:
     order = {scenario: index for index, scenario in enumerate(ALL_RUNS)}
-    ordered = sorted(rows, key=lambda row: (row["desired"], order[row["scenario"]], row["strategy"], row["hosts"], row["forks"]))
+    ordered = sorted(rows, key=lambda row: (row["desired"], order[row["scenario"]], strategy_label(row), row["hosts"], row["forks"]))
     summary = goal_summary(rows)
     return "\n".join([TABLE_HEAD, *(row_line(row) for row in ordered), *([""] + summary if summary else [])]) + "\n"
 

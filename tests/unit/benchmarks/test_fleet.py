@@ -49,9 +49,26 @@ def test_the_default_plan_measures_the_steady_check_of_both_states_with_both_str
     steady = ("steady check",)
     for desired in ("seed", "stig"):
         for strategy in ("linear", "mitogen"):
-            fleets = [item for item in fleet.plan("default") if (item.desired, item.strategy) == (desired, strategy)]
+            fleets = [item for item in fleet.plan("default")
+                      if (item.desired, item.strategy, item.collections) == (desired, strategy, "full")]
             assert {item.hosts: (item.forks, item.runs) for item in fleets} == {
                 10: (20, steady), 50: (20, fleet.ALL_RUNS), 100: (20, steady)}, (desired, strategy)
+
+
+def test_the_default_plan_repeats_the_mitogen_steady_check_on_a_lean_controller(fleet):
+    lean = [item for item in fleet.plan("default") if item.collections == "lean"]
+    assert sorted((item.desired, item.hosts) for item in lean) == [(desired, hosts) for desired in ("seed", "stig") for hosts in (10, 50, 100)]
+    assert {(item.strategy, item.forks, item.runs) for item in lean} == {("mitogen", 20, ("steady check",))}
+
+
+def test_a_lean_controller_holds_only_the_collections_the_playbooks_use(fleet, tmp_path):
+    env = fleet.ansible_env(fleet.Fleet(10, 20, "linear", collections="lean"), str(tmp_path / "calls.log"))
+    assert env["ANSIBLE_COLLECTIONS_SCAN_SYS_PATH"] == "false"
+    lean = Path(env["ANSIBLE_COLLECTIONS_PATH"].split(":")[1]) / "ansible_collections"
+    assert sorted(f"{path.parent.name}.{path.name}" for path in lean.glob("*/*")) == ["ansible.windows", "community.general"]
+    # the baseline's module is there
+    assert (lean / "community" / "general" / "plugins" / "modules" / "xml.py").is_file()
+    assert "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH" not in fleet.ansible_env(fleet.Fleet(10, 20, "linear"), str(tmp_path / "c.log"))
 
 
 def test_every_variant_has_its_playbook_and_the_module_runs_in_one_task(fleet):
@@ -88,6 +105,13 @@ def test_the_summary_says_in_how_many_rows_each_goal_is_met(fleet):
     assert fleet.goal_summary(rows) == [
         "- role ≤ 1.3x floor (CPU, steady check, linear, seed/stig): missed, in 1 of 2 rows (1.20x to 1.40x)",
         "- module ≤ 1.15x floor (CPU, steady check, linear, seed/stig): met, in 2 of 2 rows (1.10x to 1.15x)",
+    ]
+    # a lean controller (only the collections the playbooks use) is summed up apart
+    lean = {**_row(fleet, "mitogen", "seed", {"floor": 10.0, "role": 30.0, "module": 12.0, "baseline": 20.0}), "collections": "lean"}
+    full = _row(fleet, "mitogen", "seed", {"floor": 10.0, "role": 30.0, "module": 21.0, "baseline": 20.0})
+    assert fleet.goal_summary([lean, full]) == [
+        "- module ≤ 1.3x floor (CPU, steady check, mitogen, seed/stig): missed, in 0 of 1 rows (2.10x to 2.10x)",
+        "- module ≤ 1.3x floor (CPU, steady check, mitogen, lean, seed/stig): met, in 1 of 1 rows (1.20x to 1.20x)",
     ]
 
 
