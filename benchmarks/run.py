@@ -46,7 +46,8 @@ def cas_window_command(quick: bool) -> list[str]:
 
 BENCHMARKS = {
     "engine": ("engine: parse + plan + splice + verify + judge against a bare hardened lxml parse", engine_command),
-    "fleet": ("fleet: the role against a slurp-only floor and a community.general.xml baseline", fleet_command),
+    "fleet": ("fleet: the role and the module in one task against a slurp-only floor and a community.general.xml baseline",
+              fleet_command),
     "audit": ("audit: session_state_info and iis.aspnet.stig --check against a floor reading the existing files",
               audit_command),
     "large-host": ("large-host: session_state_info on one host of 50, 100 and 200 sites", large_host_command),
