@@ -10,7 +10,7 @@ fresh ansible-playbook process:
 - ``module``: the iis.aspnet.session_state module in one task;
 - ``baseline``: stat each file, then community.general.xml for each sessionState attribute in each.
 
-Desired states (benchmarks/fleet/desired/, given to all three as extra vars): ``seed``, the role's
+Desired states (benchmarks/fleet/desired/, given to all four as extra vars): ``seed``, the role's
 defaults (mode InProc at WEBROOT: one attribute); ``stig``, the IIS 10.0 Server STIG's values
 (mode, cookieless, timeout: three attributes, so three baseline calls per file).
 
