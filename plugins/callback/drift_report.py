@@ -191,6 +191,11 @@ class CallbackModule(CallbackBase):
         if _kind(result) is not None:
             self._loop_items.setdefault(_task_key(result), []).append(_result(result))
 
+    def v2_runner_on_skipped(self, result):
+        # Nothing to report; forget what was kept for the task (a loop whose every item skipped).
+        self._loop_items.pop(_task_key(result), None)
+        self._task_starts.pop(_task_key(result), None)
+
     def v2_runner_on_unreachable(self, result):
         self._collector.add_unreachable(_host(result), _result(result).get("msg") or "unreachable")
 
